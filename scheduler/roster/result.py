@@ -1,0 +1,156 @@
+"""Typed outputs of the roster engine: the roster itself, solver status, KPIs and the diff.
+
+Times are integer minutes from local midnight at the start of the horizon's first day, so a shift
+on day 2 from 08:00 to 16:30 is ``start=2*1440+480, end=2*1440+990``; shifts crossing midnight
+simply run past the day boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import Field
+
+from scheduler.model.base import MINUTES_PER_DAY, Frozen, format_clock
+
+
+class SolveStatus(str, Enum):
+    """Outcome of a solve, in CP-SAT's vocabulary."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+
+class BreakSpan(Frozen):
+    """A placed break, ``[start, end)`` in horizon minutes."""
+
+    name: str
+    start: int
+    end: int
+    paid: bool = True
+
+
+class ActivitySpan(Frozen):
+    """Time on one queue, ``[start, end)`` in horizon minutes."""
+
+    queue: str
+    start: int
+    end: int
+
+
+class Shift(Frozen):
+    """One agent's shift on one day of the horizon."""
+
+    agent: str
+    day: int = Field(ge=0)
+    template: str
+    start: int
+    end: int
+    breaks: tuple[BreakSpan, ...] = ()
+    activities: tuple[ActivitySpan, ...] = ()
+    paid_minutes: int = Field(ge=0)
+
+    def date(self, horizon_start: dt.date) -> dt.date:
+        """The calendar date the shift starts on."""
+        return horizon_start + dt.timedelta(days=self.day)
+
+    def clock(self, minute: int) -> str:
+        """``HH:MM`` of a horizon minute relative to this shift's day (past 24:00 keeps counting)."""
+        return format_clock(minute - self.day * MINUTES_PER_DAY)
+
+
+class Roster(Frozen):
+    """Every shift of the horizon."""
+
+    horizon_start: dt.date
+    days: int = Field(ge=1)
+    interval_minutes: int
+    shifts: tuple[Shift, ...] = ()
+
+    def shifts_of(self, agent: str) -> list[Shift]:
+        """The agent's shifts in day order."""
+        return sorted((s for s in self.shifts if s.agent == agent), key=lambda s: s.day)
+
+    def on_queue(self, queue: str, minute: int) -> int:
+        """Agents working ``queue`` at horizon ``minute``."""
+        return sum(
+            1
+            for shift in self.shifts
+            if shift.start <= minute < shift.end
+            for a in shift.activities
+            if a.queue == queue and a.start <= minute < a.end
+        )
+
+
+class ProgressEvent(Frozen):
+    """A solver progress report: elapsed seconds, best objective and bound so far."""
+
+    seconds: float
+    objective: float | None
+    bound: float | None
+    phase: str = "search"
+    message: str = ""
+
+
+class SolveParams(Frozen):
+    """Solver controls passed through to CP-SAT and the heuristics around it."""
+
+    time_limit_s: float = Field(default=30.0, gt=0)
+    gap_limit: float = Field(default=0.0, ge=0)
+    workers: int = Field(default=2, ge=1)
+    seed: int = 0
+    log_search: bool = False
+
+
+class AgentFairness(Frozen):
+    """What one agent got this horizon, and with the ledger carried in."""
+
+    agent: str
+    paid_minutes: int
+    target_minutes: int
+    weekends: int
+    nights: int
+    late_finishes: int
+    early_starts: int
+    preferences_granted: int = 0
+    preferences_asked: int = 0
+
+
+class ChangedDay(Frozen):
+    """An agent-day that differs from the previous roster."""
+
+    agent: str
+    day: int
+    before: str
+    after: str
+
+
+class RosterDiff(Frozen):
+    """Changes against a previously published roster."""
+
+    changed_days: tuple[ChangedDay, ...] = ()
+    moved_minutes: int = 0
+
+
+class Result(Frozen):
+    """Everything a solve returns."""
+
+    status: SolveStatus
+    objective: float | None
+    bound: float | None = None
+    gap: float | None = None
+    seed: int = 0
+    seconds: float = 0.0
+    roster: Roster
+    objective_terms: dict[str, float] = Field(default_factory=dict)
+    fairness: tuple[AgentFairness, ...] = ()
+    diff: RosterDiff | None = None
+    messages: tuple[str, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        """Whether a roster satisfying every hard rule was found."""
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
