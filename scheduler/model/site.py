@@ -16,6 +16,18 @@ class TimeWindow(Frozen):
     start: ClockMinutes = Field(ge=0, le=MINUTES_PER_DAY)
     end: ClockMinutes = Field(ge=0, le=MINUTES_PER_DAY)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, value: object) -> object:
+        # Files write windows as ["08:00", "18:00"] or "08:00-18:00"; both mean start/end.
+        if isinstance(value, str) and "-" in value:
+            value = value.split("-", 1)
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError(f"a window is [start, end], got {value!r}")
+            return {"start": value[0], "end": value[1]}
+        return value
+
     @model_validator(mode="after")
     def _ordered(self) -> TimeWindow:
         if self.end <= self.start:
