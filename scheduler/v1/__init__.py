@@ -1,0 +1,1 @@
+"""Generated gRPC code for package scheduler.v1 (never edit)."""
