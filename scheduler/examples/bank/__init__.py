@@ -1,0 +1,1 @@
+"""The "Anonymous Bank" example: ``scenario.yaml``, ``history.csv``, ``README.md`` (data only)."""
