@@ -1,0 +1,99 @@
+"""Where many independent fits run: in-process, on a local process pool, later on Ray.
+
+The forecaster only needs ``map(fn, items)`` with results in input order, so a backend is a
+small class. The process pool uses the *spawn* start method: forking a process that has loaded
+Stan, gRPC or a thread pool is unsafe, and spawn behaves the same on every platform.
+A distributed backend (Ray, DESIGN.md §9) is one more class with the same ``map``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    """Runs a function over items; results come back in the order of the items."""
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        on_result: Callable[[int, R], None] | None = None,
+    ) -> list[R]:
+        """Apply ``fn`` to every item; ``on_result(i, result)`` is called as each finishes."""
+        ...
+
+
+class SerialExecutor:
+    """Runs everything in the calling process (``jobs=1``; simplest to debug)."""
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        on_result: Callable[[int, R], None] | None = None,
+    ) -> list[R]:
+        """Apply ``fn`` to each item in turn."""
+        out: list[R] = []
+        for i, item in enumerate(items):
+            result = fn(item)
+            if on_result is not None:
+                on_result(i, result)
+            out.append(result)
+        return out
+
+
+class ProcessExecutor:
+    """A local pool of ``jobs`` spawned worker processes.
+
+    ``fn`` and the items must be picklable (module-level functions and plain data).
+
+    Parameters
+    ----------
+    jobs
+        Number of worker processes (at least 1).
+    """
+
+    def __init__(self, jobs: int) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs!r}")
+        self.jobs = int(jobs)
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        on_result: Callable[[int, R], None] | None = None,
+    ) -> list[R]:
+        """Apply ``fn`` to the items on the pool, longest-first is the caller's choice."""
+        work = list(items)
+        results: list[R | None] = [None] * len(work)
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=min(self.jobs, max(len(work), 1)), mp_context=ctx
+        ) as pool:
+            futures = {pool.submit(fn, item): i for i, item in enumerate(work)}
+            for fut in as_completed(futures):
+                i = futures[fut]
+                result = fut.result()
+                results[i] = result
+                if on_result is not None:
+                    on_result(i, result)
+        return [r for r in results]  # type: ignore[misc]
+
+
+def make_executor(jobs: int = 1) -> Executor:
+    """The executor for ``jobs``: serial for 1, a process pool otherwise.
+
+    ``jobs <= 0`` means one worker per CPU core.
+    """
+    if jobs <= 0:
+        jobs = os.cpu_count() or 1
+    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)

@@ -1,0 +1,496 @@
+"""Volume and handle-time models for one queue, with sklearn verbs ``fit`` / ``predict``.
+
+Every volume model takes the history of one queue (``ds``, ``offered``; ``NaN`` where unknown)
+and predicts a frame ``ds, offered, offered_lo, offered_hi`` for the requested timestamps. Closed
+intervals (from the :class:`~forecasts.calendars.Calendar`) are never fitted and are predicted
+as exactly 0.
+
+Uncertainty is handled the same way in all models, on the square-root scale where contact
+counts have roughly constant variance (Poisson: Var √y ≈ 1/4): the model's residuals on that
+scale are added to the point forecast, clipped at 0 and squared. The mean of those squares is
+the point forecast (Duan's smearing estimator: squaring the mean of √y would be biased low by
+the residual variance), and their quantiles are the prediction interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import pandas as pd
+
+from forecasts.calendars import HOURS_KINDS, WEEKDAY_NAMES, Calendar, day_matrix
+
+#: Residuals kept for smearing; enough for stable 10 %/90 % quantiles, few enough to be fast.
+_MAX_RESIDUALS = 400
+
+
+class VolumeModel(Protocol):
+    """What every volume model offers."""
+
+    name: str
+
+    def fit(self, history: pd.DataFrame) -> VolumeModel:
+        """Learn from one queue's history (columns ``ds``, ``offered``)."""
+        ...
+
+    def predict(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
+        """Forecast ``ds, offered, offered_lo, offered_hi`` for the given interval starts."""
+        ...
+
+
+def _series(history: pd.DataFrame, column: str = "offered") -> pd.Series:
+    """One column of a queue history as a float series indexed by ds."""
+    s = pd.Series(
+        history[column].to_numpy(dtype=float), index=pd.DatetimeIndex(history["ds"]), name=column
+    )
+    return s.sort_index()
+
+
+def _minutes_of(index: pd.DatetimeIndex, calendar: Calendar | None) -> int:
+    """Interval length from the calendar, else from the smallest step of the index."""
+    if calendar is not None:
+        return calendar.minutes
+    steps = np.diff(index.asi8)
+    steps = steps[steps > 0]
+    if len(steps) == 0:
+        raise ValueError("cannot infer the interval length from fewer than two timestamps")
+    return int(np.gcd.reduce(steps) // 60_000_000_000)
+
+
+def _is_open(ds: pd.DatetimeIndex, calendar: Calendar | None) -> np.ndarray:
+    if calendar is None:
+        return np.ones(len(ds), dtype=bool)
+    return calendar.is_open(ds)
+
+
+def _unusual_days(dates: Sequence[dt.date], calendar: Calendar | None) -> set[dt.date]:
+    """Dates whose opening hours are a special kind's (not representative of their weekday)."""
+    if calendar is None:
+        return set()
+    return {d for d in dates if any(k in HOURS_KINDS for k in calendar.kinds.get(d, ()))}
+
+
+def _smear(
+    centre: np.ndarray, residuals: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Point, low and high forecast from a centre on the sqrt scale and residuals on it."""
+    centre = np.asarray(centre, dtype=float)
+    r = np.asarray(residuals, dtype=float)
+    r = r[np.isfinite(r)]
+    if len(r) == 0:
+        r = np.zeros(1)
+    if len(r) > _MAX_RESIDUALS:
+        r = np.quantile(r, np.linspace(0.0, 1.0, _MAX_RESIDUALS))
+    sq = np.square(np.clip(centre[:, None] + r[None, :], 0.0, None))
+    point = sq.mean(axis=1)
+    alpha = (1.0 - level) / 2.0
+    lo = np.square(np.clip(centre + np.quantile(r, alpha), 0.0, None))
+    hi = np.square(np.clip(centre + np.quantile(r, 1.0 - alpha), 0.0, None))
+    return point, np.minimum(lo, point), np.maximum(hi, point)
+
+
+def _frame(
+    ds: pd.DatetimeIndex, open_: np.ndarray, point: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> pd.DataFrame:
+    """Assemble the prediction frame, zero where closed."""
+    out = pd.DataFrame(
+        {
+            "ds": ds,
+            "offered": np.zeros(len(ds)),
+            "offered_lo": np.zeros(len(ds)),
+            "offered_hi": np.zeros(len(ds)),
+        }
+    )
+    out.loc[open_, "offered"] = point
+    out.loc[open_, "offered_lo"] = lo
+    out.loc[open_, "offered_hi"] = hi
+    return out
+
+
+def _check_level(level: float) -> float:
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be between 0 and 1 (exclusive), got {level!r}")
+    return float(level)
+
+
+class _DayTableModel:
+    """Shared machinery of the baselines: a date x interval-of-day matrix of the history."""
+
+    name = "base"
+
+    def __init__(self, calendar: Calendar | None = None, level: float = 0.8) -> None:
+        self.calendar = calendar
+        self.level = _check_level(level)
+        self._table: np.ndarray | None = None  # weekday x slot point forecast on sqrt scale
+        self._residuals = np.zeros(1)
+        self._minutes = 0
+
+    def _usable(self, history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Value and open matrices, with unusual (special-hours) and closed days blanked."""
+        s = _series(history)
+        self._minutes = _minutes_of(pd.DatetimeIndex(s.index), self.calendar)
+        mat = day_matrix(s, self._minutes)
+        open_s = pd.Series(_is_open(pd.DatetimeIndex(s.index), self.calendar), index=s.index)
+        open_mat = day_matrix(open_s.astype(float), self._minutes).fillna(0.0) > 0
+        drop = _unusual_days(list(mat.index), self.calendar) | {
+            d for d in mat.index if not open_mat.loc[d].any()
+        }
+        values = mat.where(open_mat)  # closed cells are not demand, keep them out of averages
+        values.loc[sorted(drop)] = np.nan
+        return values, open_mat
+
+    def predict(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
+        """Forecast the given interval starts from the weekday x interval table."""
+        if self._table is None:
+            raise RuntimeError(f"{self.name}: call fit() before predict()")
+        ds = pd.DatetimeIndex(ds)
+        open_ = _is_open(ds, self.calendar)
+        slot = ((ds.hour * 60 + ds.minute) // self._minutes).to_numpy()
+        centre = self._table[ds.dayofweek.to_numpy(), slot][open_]
+        centre = np.nan_to_num(centre, nan=0.0)
+        point, lo, hi = _smear(centre, self._residuals, self.level)
+        return _frame(ds, open_, point, lo, hi)
+
+
+class WeekdayIntervalAverage(_DayTableModel):
+    """Mean per weekday x interval over the last ``weeks`` usable weeks.
+
+    The honest benchmark of contact-centre forecasting. Days with special opening hours
+    (holidays, their eves) and days that were closed are left out of the average; missing
+    intervals are skipped, not counted as zero.
+    """
+
+    name = "weekday_average"
+
+    def __init__(self, calendar: Calendar | None = None, level: float = 0.8, weeks: int = 4):
+        super().__init__(calendar, level)
+        if weeks < 1:
+            raise ValueError(f"weeks must be at least 1, got {weeks!r}")
+        self.weeks = int(weeks)
+
+    def fit(self, history: pd.DataFrame) -> WeekdayIntervalAverage:
+        """Average the last ``weeks`` usable days of each weekday, interval by interval."""
+        values, _ = self._usable(history)
+        sq = np.sqrt(values.to_numpy())
+        slots = sq.shape[1]
+        table = np.full((7, slots), np.nan)
+        residuals: list[np.ndarray] = []
+        weekday = np.array([d.weekday() for d in values.index])
+        usable = np.isfinite(sq).any(axis=1)
+        for w in range(7):
+            rows = np.flatnonzero((weekday == w) & usable)[-self.weeks :]
+            if len(rows) == 0:
+                continue
+            block = values.to_numpy()[rows]
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(block, axis=0)
+            table[w] = np.sqrt(np.nan_to_num(mean, nan=0.0))
+            if len(rows) >= 2:
+                # Leave-one-out residuals on the sqrt scale, rescaled from n-1 to n weeks.
+                n = np.isfinite(block).sum(axis=0)
+                total = np.nansum(block, axis=0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    loo = (total[None, :] - block) / (n[None, :] - 1)
+                    r = np.sqrt(block) - np.sqrt(loo)
+                scale = np.sqrt((1 + 1 / len(rows)) / (1 + 1 / max(len(rows) - 1, 1)))
+                residuals.append((r * scale)[np.isfinite(r)])
+        self._table = table
+        self._residuals = np.concatenate(residuals) if residuals else np.zeros(1)
+        return self
+
+
+class SeasonalNaiveModel(_DayTableModel):
+    """Weekly seasonal naive: each interval repeats the same interval of the last usable week."""
+
+    name = "seasonal_naive"
+
+    def fit(self, history: pd.DataFrame) -> SeasonalNaiveModel:
+        """Remember the last usable day of each weekday and the week-on-week residuals."""
+        values, _ = self._usable(history)
+        arr = values.to_numpy()
+        sq = np.sqrt(arr)
+        slots = sq.shape[1]
+        table = np.full((7, slots), np.nan)
+        weekday = np.array([d.weekday() for d in values.index])
+        usable = np.isfinite(sq).any(axis=1)
+        residuals: list[np.ndarray] = []
+        for w in range(7):
+            rows = np.flatnonzero((weekday == w) & usable)
+            if len(rows) == 0:
+                continue
+            table[w] = np.nan_to_num(sq[rows[-1]], nan=0.0)
+            for a, b in zip(rows[-9:-1], rows[-8:], strict=False):
+                r = sq[b] - sq[a]
+                residuals.append(r[np.isfinite(r)])
+        self._table = table
+        self._residuals = np.concatenate(residuals) if residuals else np.zeros(1)
+        return self
+
+
+@dataclass(frozen=True)
+class ProphetSettings:
+    """Knobs of the Prophet intraday recipe (defaults chosen by the accuracy benchmark).
+
+    Parameters
+    ----------
+    train_weeks
+        Weeks of history fitted (the most recent ones); ``None`` fits everything.
+    growth
+        ``"flat"`` or ``"linear"``; a flexible trend loses to a 4-week average on contact data.
+    changepoint_prior_scale
+        Trend flexibility when ``growth="linear"``; keep it stiff.
+    fourier_order
+        Order of each conditional daily seasonality.
+    seasonality_prior_scale, holidays_prior_scale
+        Prophet priors.
+    interval_inflation
+        Factor applied to the in-sample residuals before they form prediction intervals, since
+        in-sample residuals understate out-of-sample error.
+    """
+
+    train_weeks: int | None = 12
+    growth: Literal["linear", "flat"] = "flat"
+    changepoint_prior_scale: float = 0.001
+    fourier_order: int = 10
+    seasonality_prior_scale: float = 10.0
+    holidays_prior_scale: float = 10.0
+    interval_inflation: float = 1.0
+
+
+class ProphetVolumeModel:
+    """Prophet with the intraday recipe for contact volumes.
+
+    - only open intervals are fitted (closed ones are 0 by construction, not demand);
+    - the target is √offered (variance-stabilising), back-transformed by smearing, clipped at 0;
+    - one daily seasonality per intraday profile (weekday, or a holiday kind once seen),
+      conditional on the day, plus a level per profile, so Tuesday's afternoon peak stays
+      Tuesday's;
+    - day kinds (holidays, eves, day after, month start, scenario special days) as Prophet
+      holidays, so what is learned on one carries to the next;
+    - a flat (or very stiff) trend over the recent weeks;
+    - no Monte-Carlo uncertainty samples: intervals come from the residuals (fast, and with a
+      flat trend the samples would only add observation noise anyway).
+    """
+
+    name = "prophet"
+
+    def __init__(
+        self,
+        calendar: Calendar | None = None,
+        level: float = 0.8,
+        settings: ProphetSettings | None = None,
+    ) -> None:
+        self.calendar = calendar
+        self.level = _check_level(level)
+        self.settings = settings or ProphetSettings()
+        self.model_: Any = None  # prophet.Prophet once fitted
+        self._keys: list[str] = []
+        self._residuals = np.zeros(1)
+
+    def _design(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
+        """Condition and level columns for the profile key of each timestamp's date."""
+        dates = ds.date
+        cal = self.calendar
+        keys = np.array(
+            [cal.key_of(d) if cal is not None else WEEKDAY_NAMES[d.weekday()] for d in dates]
+        )
+        frame = pd.DataFrame({"ds": ds})
+        for key in self._keys:
+            flag = keys == key
+            frame[f"is_{key}"] = flag
+            frame[f"lvl_{key}"] = flag.astype(float)
+        return frame
+
+    def _holidays(self, first: dt.date, last: dt.date) -> pd.DataFrame | None:
+        if self.calendar is None:
+            return None
+        rows = [
+            (kind, pd.Timestamp(d))
+            for d, kinds in self.calendar.kinds.items()
+            if first <= d <= last
+            for kind in kinds
+        ]
+        if not rows:
+            return None
+        return pd.DataFrame(rows, columns=["holiday", "ds"])
+
+    def fit(self, history: pd.DataFrame) -> ProphetVolumeModel:
+        """Fit √offered on the open, known intervals of the recent weeks."""
+        from prophet import Prophet
+
+        _silence_stan()
+        s = _series(history)
+        if self.settings.train_weeks is not None:
+            s = s[s.index >= s.index.max() - pd.Timedelta(weeks=self.settings.train_weeks)]
+        idx = pd.DatetimeIndex(s.index)
+        keep = _is_open(idx, self.calendar) & np.isfinite(s.to_numpy())
+        s = s[keep]
+        if len(s) < 2:
+            raise ValueError("prophet: fewer than two open intervals with known volume")
+        ds = pd.DatetimeIndex(s.index)
+        cal = self.calendar
+        self._keys = sorted(
+            {cal.key_of(d) if cal is not None else WEEKDAY_NAMES[d.weekday()] for d in ds.date}
+        )
+        frame = self._design(ds)
+        frame["y"] = np.sqrt(s.to_numpy())
+        # Holidays only where training data shows them; unseen kinds would have no data anyway.
+        holidays = self._holidays(ds.min().date(), ds.max().date())
+        st = self.settings
+        m = Prophet(
+            growth=st.growth,
+            changepoint_prior_scale=st.changepoint_prior_scale,
+            yearly_seasonality=False,
+            weekly_seasonality=False,
+            daily_seasonality=False,
+            seasonality_prior_scale=st.seasonality_prior_scale,
+            holidays_prior_scale=st.holidays_prior_scale,
+            holidays=holidays,
+            uncertainty_samples=0,
+        )
+        for key in self._keys:
+            m.add_seasonality(
+                name=f"daily_{key}",
+                period=1.0,
+                fourier_order=st.fourier_order,
+                condition_name=f"is_{key}",
+            )
+            m.add_regressor(f"lvl_{key}", standardize=False)
+        m.fit(frame)
+        fitted = m.predict(frame)["yhat"].to_numpy()
+        self._residuals = (frame["y"].to_numpy() - fitted) * st.interval_inflation
+        self.model_ = m
+        return self
+
+    def predict(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
+        """Forecast open intervals with Prophet; closed ones are 0."""
+        if self.model_ is None:
+            raise RuntimeError("prophet: call fit() before predict()")
+        ds = pd.DatetimeIndex(ds)
+        open_ = _is_open(ds, self.calendar)
+        centre = np.zeros(int(open_.sum()))
+        if open_.any():
+            frame = self._design(ds[open_])
+            centre = self.model_.predict(frame)["yhat"].to_numpy()
+        point, lo, hi = _smear(centre, self._residuals, self.level)
+        return _frame(ds, open_, point, lo, hi)
+
+
+class HandleTimeModel:
+    """Average handle time per weekday x interval, volume-weighted and shrunk when sparse.
+
+    Each cell's AHT is the contact-weighted mean over the recent weeks, shrunk toward the
+    interval-of-day mean (all weekdays), which is itself shrunk toward the queue's overall mean:
+    ``(Σ w·aht + k·parent) / (Σ w + k)`` with ``k = prior_contacts``. A cell with a handful of
+    calls thus borrows from its neighbours instead of swinging on one long call. The prediction
+    is finite everywhere (closed intervals get their cell estimate), so downstream workload
+    ``offered x aht`` is never NaN.
+
+    Parameters
+    ----------
+    weeks
+        Recent weeks used.
+    prior_contacts
+        Shrinkage strength ``k`` in contacts.
+    default_aht_s
+        Used only when the queue has no handled contact at all.
+    """
+
+    name = "handle_time"
+
+    def __init__(
+        self,
+        calendar: Calendar | None = None,
+        weeks: int = 8,
+        prior_contacts: float = 30.0,
+        default_aht_s: float = 300.0,
+    ) -> None:
+        self.calendar = calendar
+        self.weeks = int(weeks)
+        self.prior_contacts = float(prior_contacts)
+        self.default_aht_s = float(default_aht_s)
+        self._table: np.ndarray | None = None
+        self._minutes = 0
+        self.overall_: float = float("nan")
+
+    def fit(self, history: pd.DataFrame) -> HandleTimeModel:
+        """Learn the shrunk weekday x interval AHT table."""
+        h = history.sort_values("ds")
+        ds = pd.DatetimeIndex(h["ds"])
+        h = h[ds >= ds.max() - pd.Timedelta(weeks=self.weeks)]
+        ds = pd.DatetimeIndex(h["ds"])
+        self._minutes = _minutes_of(ds, self.calendar)
+        weight = h["offered"].to_numpy(dtype=float)
+        if "abandoned" in h.columns:
+            # Handle time is measured on handled contacts, not on those who hung up.
+            weight = weight - np.nan_to_num(h["abandoned"].to_numpy(dtype=float), nan=0.0)
+        aht = h["aht_s"].to_numpy(dtype=float)
+        ok = np.isfinite(aht) & np.isfinite(weight) & (weight > 0)
+        w, a = weight[ok], aht[ok]
+        slots = 1440 // self._minutes
+        k = self.prior_contacts
+        overall = float((w * a).sum() / w.sum()) if w.sum() > 0 else self.default_aht_s
+        slot = ((ds.hour * 60 + ds.minute) // self._minutes).to_numpy()[ok]
+        weekday = ds.dayofweek.to_numpy()[ok]
+        sw = np.bincount(slot, weights=w, minlength=slots)
+        swa = np.bincount(slot, weights=w * a, minlength=slots)
+        slot_mean = (swa + k * overall) / (sw + k)
+        cell = weekday * slots + slot
+        cw = np.bincount(cell, weights=w, minlength=7 * slots).reshape(7, slots)
+        cwa = np.bincount(cell, weights=w * a, minlength=7 * slots).reshape(7, slots)
+        self._table = (cwa + k * slot_mean[None, :]) / (cw + k)
+        self.overall_ = overall
+        return self
+
+    def predict(self, ds: pd.DatetimeIndex) -> np.ndarray:
+        """AHT in seconds for each interval start."""
+        if self._table is None:
+            raise RuntimeError("handle_time: call fit() before predict()")
+        ds = pd.DatetimeIndex(ds)
+        slot = ((ds.hour * 60 + ds.minute) // self._minutes).to_numpy()
+        return self._table[ds.dayofweek.to_numpy(), slot]
+
+
+def make_volume_model(
+    method: str,
+    calendar: Calendar | None = None,
+    level: float = 0.8,
+    prophet_settings: ProphetSettings | None = None,
+) -> VolumeModel:
+    """Build a volume model by method name.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method name.
+    """
+    if method == ProphetVolumeModel.name:
+        return ProphetVolumeModel(calendar, level, prophet_settings)
+    if method == WeekdayIntervalAverage.name:
+        return WeekdayIntervalAverage(calendar, level)
+    if method == SeasonalNaiveModel.name:
+        return SeasonalNaiveModel(calendar, level)
+    raise ValueError(f"unknown forecasting method {method!r}; use one of {VOLUME_METHODS}")
+
+
+VOLUME_METHODS: tuple[str, ...] = ("prophet", "weekday_average", "seasonal_naive")
+
+
+def _silence_stan() -> None:
+    """cmdstanpy and prophet log every fit at INFO; a CLI run of many queues drowns in them."""
+    try:
+        from cmdstanpy.utils import get_logger
+
+        # cmdstanpy sets its logger up lazily on first use (level DEBUG); do that now, then quiet.
+        get_logger()
+    except ImportError:  # another Stan backend: nothing to set up
+        pass
+    for name in ("cmdstanpy", "prophet"):
+        logging.getLogger(name).setLevel(logging.WARNING)
