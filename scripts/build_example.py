@@ -124,6 +124,7 @@ the 07:00 opening; Friday 14:00-14:30 and Saturday 19:30-20:00 hold about one ca
 """
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SUN_TO_THU = ("sun", "mon", "tue", "wed", "thu")
 DEFAULT_START = dt.date(1999, 3, 7)
 DEFAULT_WEEKS = 16
 DEFAULT_SEED = 1999
@@ -603,7 +604,8 @@ def build_agents(horizon_start: dt.date, seed: int) -> list[dict[str, Any]]:
     Skills follow :data:`SKILL_GROUPS` with proficiencies drawn uniformly in their range and
     rounded to 0.05; contracts follow :data:`CONTRACT_MIX`. On top of that, deterministic
     variety a planner meets every week: every 7th agent has a day off (``time_off``) inside the
-    horizon, every 9th part-timer only works mornings Sun-Thu (school hours), every 11th agent
+    horizon (Sun-Thu), every 3rd part-timer only works 07:00-15:00 Sun-Thu (school hours),
+    every 3rd evening part-timer cannot work Mondays (a study night), every 11th full-timer
     cannot work Fridays and Saturdays (weekday keys left out are unavailable), and every 5th
     agent has a soft preference (a weekday off, a shift kind or a start window).
 
@@ -654,14 +656,17 @@ def build_agents(horizon_start: dt.date, seed: int) -> list[dict[str, Any]]:
                 # Fridays have few hours; put time off on Sun-Thu where it costs capacity.
                 offset = int(rng.integers(0, 5))
                 agent["time_off"] = [horizon_start + dt.timedelta(days=offset)]
-            if contract == "part_time" and number % 9 == 0:
+            if contract == "part_time" and number % 3 == 0:
                 school = [{"start": "07:00", "end": "15:00"}]
-                agent["availability"] = {day: school for day in ("sun", "mon", "tue", "wed", "thu")}
-            elif number % 11 == 0 and contract != "evening_pt":
+                agent["availability"] = {day: school for day in SUN_TO_THU}
+            elif contract == "evening_pt" and number % 3 == 0:
+                evenings = {day: [{"start": "16:00", "end": "24:00"}] for day in SUN_TO_THU}
+                evenings["sat"] = [{"start": "20:00", "end": "24:00"}]
+                del evenings["mon"]
+                agent["availability"] = evenings
+            elif contract == "full_time" and number % 11 == 0:
                 whole_day = [{"start": "07:00", "end": "24:00"}]
-                agent["availability"] = {
-                    day: whole_day for day in ("sun", "mon", "tue", "wed", "thu")
-                }
+                agent["availability"] = {day: whole_day for day in SUN_TO_THU}
             if number % 5 == 0:
                 choice = (number // 5) % 3
                 if choice == 0:
