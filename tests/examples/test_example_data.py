@@ -122,8 +122,7 @@ def test_demand_falls_in_opening_hours(history: pd.DataFrame) -> None:
     immediate = history[history["queue"] != "email"]
     minutes = immediate["ds"].dt.hour * 60 + immediate["ds"].dt.minute
     is_open = [
-        scenario.site.is_open(ts.date(), m)
-        for ts, m in zip(immediate["ds"], minutes, strict=True)
+        scenario.site.is_open(ts.date(), m) for ts, m in zip(immediate["ds"], minutes, strict=True)
     ]
     share = immediate.loc[is_open, "offered"].sum() / immediate["offered"].sum()
     assert share > 0.98
