@@ -1,0 +1,269 @@
+"""Smallest agent counts that meet a service goal, per interval, with the binding limit named.
+
+Each limit (service level, ASA, abandonment, occupancy) is monotone in the number of agents, so
+its own minimum is found by a vectorised bisection over all intervals at once (about
+``log2(agents)`` evaluations of the queue model, whatever the number of intervals). The
+requirement is the largest of those minima and the limit that gave it is reported as binding.
+
+A fractional requirement is also returned: between ``n - 1`` (fails) and ``n`` (meets) the binding
+metric is interpolated linearly and the crossing point is the fractional need. It is what a
+planner would read off a smooth staffing curve; the integer need is always its ceiling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from scheduler.staffing.erlang import QueueMetrics, queue_metrics
+
+__all__ = ["BINDING_ORDER", "Goal", "Sizing", "scheduled_from_productive", "size_agents", "size_with"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+Evaluator = Callable[[FloatArray], QueueMetrics]
+"""Maps agent counts (one per interval) to the queue model's metrics."""
+
+BINDING_ORDER = ("service_level", "asa", "abandon", "occupancy")
+"""Tie-break order when two limits need the same number of agents."""
+
+_MAX_AGENTS = 10_000_000
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The limits one queue is sized to; ``None`` switches a limit off.
+
+    Attributes
+    ----------
+    service_level
+        Share to answer within ``answer_seconds`` (open interval 0..1).
+    answer_seconds
+        Answer target in seconds for the service level.
+    asa_seconds
+        Upper limit on the mean speed of answer.
+    max_abandon
+        Upper limit on the share abandoning (needs a patience to mean anything).
+    max_occupancy
+        Upper limit on occupancy (1 means no cap).
+    """
+
+    service_level: float | None = None
+    answer_seconds: float | None = None
+    asa_seconds: float | None = None
+    max_abandon: float | None = None
+    max_occupancy: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.service_level is not None:
+            if not 0 < self.service_level < 1:
+                raise ValueError(f"service_level must be in (0, 1), got {self.service_level}")
+            if self.answer_seconds is None or self.answer_seconds < 0:
+                raise ValueError(f"service_level needs answer_seconds >= 0, got {self.answer_seconds}")
+        if self.asa_seconds is not None and self.asa_seconds <= 0:
+            raise ValueError(f"asa_seconds must be positive, got {self.asa_seconds}")
+        if self.max_abandon is not None and not 0 < self.max_abandon < 1:
+            raise ValueError(f"max_abandon must be in (0, 1), got {self.max_abandon}")
+        if not 0 < self.max_occupancy <= 1:
+            raise ValueError(f"max_occupancy must be in (0, 1], got {self.max_occupancy}")
+
+    def limits(self) -> list[tuple[str, Callable[[QueueMetrics], FloatArray], float, bool]]:
+        """Active limits as ``(name, metric getter, threshold, higher_is_better)``."""
+        out: list[tuple[str, Callable[[QueueMetrics], FloatArray], float, bool]] = []
+        if self.service_level is not None:
+            out.append(("service_level", lambda m: m.service_level, self.service_level, True))
+        if self.asa_seconds is not None:
+            out.append(("asa", lambda m: m.asa_s, self.asa_seconds, False))
+        if self.max_abandon is not None:
+            # Without patience nobody abandons: the metric is nan and the limit always holds.
+            out.append(("abandon", lambda m: np.nan_to_num(m.p_abandon), self.max_abandon, False))
+        if self.max_occupancy < 1:
+            out.append(("occupancy", lambda m: m.occupancy, self.max_occupancy, False))
+        return out
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """Result of sizing, one entry per interval.
+
+    Attributes
+    ----------
+    agents
+        Smallest integer number of productive agents meeting every limit.
+    fractional
+        Fractional need (see module docstring); ``agents == ceil(fractional)``.
+    binding
+        Name of the limit that decided ``agents`` (``"closed"`` where nothing arrives,
+        ``"none"`` where no limit is active).
+    """
+
+    agents: IntArray
+    fractional: FloatArray
+    binding: NDArray[np.str_]
+
+
+def _meets(metric: FloatArray, threshold: float, higher_is_better: bool) -> NDArray[np.bool_]:
+    # A hair of tolerance so that a published example sitting exactly on the target is met.
+    if higher_is_better:
+        return metric >= threshold - 1e-12
+    return metric <= threshold + 1e-12
+
+
+def size_with(
+    evaluate: Evaluator,
+    goal: Goal,
+    start: ArrayLike,
+    active: ArrayLike,
+) -> Sizing:
+    """Size every interval against ``goal`` with any monotone queue model.
+
+    Parameters
+    ----------
+    evaluate
+        Metrics for a vector of agent counts (same length as ``start``).
+    goal
+        The limits to meet.
+    start
+        A first guess at a sufficient agent count per interval (doubled until it is).
+    active
+        Intervals with work; the others get 0 agents and binding ``"closed"``.
+
+    Returns
+    -------
+    Sizing
+        Integer and fractional needs and the binding limit.
+    """
+    act = np.asarray(active, dtype=bool)
+    size = act.shape[0]
+    limits = goal.limits()
+    best = np.zeros(size, dtype=np.int64)
+    best_frac = np.zeros(size)
+    binding = np.where(act, "none", "closed").astype(object)
+    if not limits or not act.any():
+        return Sizing(best, best_frac, binding.astype(str))
+    hi0 = np.maximum(np.ceil(np.asarray(start, dtype=np.float64)), 1.0)
+    for name, getter, threshold, higher in limits:
+        hi = hi0.copy()
+        while True:
+            bad = act & ~_meets(getter(evaluate(hi)), threshold, higher)
+            if not bad.any():
+                break
+            if hi[bad].max() > _MAX_AGENTS:
+                raise ValueError(f"{name} limit {threshold} cannot be met with any staff")
+            hi = np.where(bad, 2 * hi + 1, hi)
+        lo = np.full(size, -1.0)  # -1: "no count known to fail yet"
+        while True:
+            gap = act & (hi - lo > 1)
+            if not gap.any():
+                break
+            mid = np.where(gap, np.floor((lo + hi) / 2), hi)
+            ok = _meets(getter(evaluate(np.maximum(mid, 0.0))), threshold, higher)
+            hi = np.where(gap & ok, mid, hi)
+            lo = np.where(gap & ~ok, mid, lo)
+        n = np.where(act, hi, 0.0)
+        frac = _fractional(evaluate, getter, threshold, higher, n, act)
+        better = act & ((n > best) | ((n == best) & (frac > best_frac + 1e-12)))
+        best = np.where(better, n, best).astype(np.int64)
+        best_frac = np.where(better, frac, best_frac)
+        binding = np.where(better, name, binding)
+    return Sizing(best, np.where(act, best_frac, 0.0), binding.astype(str))
+
+
+def _fractional(
+    evaluate: Evaluator,
+    getter: Callable[[QueueMetrics], FloatArray],
+    threshold: float,
+    higher: bool,
+    n: FloatArray,
+    act: NDArray[np.bool_],
+) -> FloatArray:
+    """Crossing point of the metric's straight line between ``n - 1`` and ``n``."""
+    at_n = getter(evaluate(n))
+    below = np.maximum(n - 1.0, 0.0)
+    at_below = getter(evaluate(below))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if higher:
+            share = (threshold - at_below) / (at_n - at_below)
+        else:
+            share = (at_below - threshold) / (at_below - at_n)
+    # Infinite ASA below n, or a flat metric: the whole last agent is needed.
+    share = np.where(np.isfinite(share), np.clip(share, 0.0, 1.0), 1.0)
+    frac = np.where(n > 0, below + share, 0.0)
+    # Keep ceil(frac) == n exactly: a crossing at the very bottom still needs agent n.
+    frac = np.where(act & (n > 0), np.maximum(frac, n - 1.0 + 1e-9), frac)
+    result: FloatArray = frac
+    return result
+
+
+def size_agents(
+    arrival_rate: ArrayLike,
+    aht_s: ArrayLike,
+    *,
+    service_level: float | None = None,
+    answer_seconds: float | None = None,
+    asa_seconds: float | None = None,
+    max_abandon: float | None = None,
+    max_occupancy: float = 1.0,
+    patience_s: float | None = None,
+) -> Sizing:
+    """Smallest number of voice agents (Erlang C, or Erlang A with a patience) per interval.
+
+    Parameters
+    ----------
+    arrival_rate
+        Calls per second, one value per interval.
+    aht_s
+        Mean handle time in seconds (scalar or one per interval).
+    service_level, answer_seconds
+        Target share answered within ``answer_seconds`` (abandoners are misses).
+    asa_seconds
+        Upper limit on the average speed of answer.
+    max_abandon
+        Upper limit on the abandonment share (Erlang A only).
+    max_occupancy
+        Occupancy cap; ``1`` for none.
+    patience_s
+        Mean patience in seconds for Erlang A; ``None`` for Erlang C.
+
+    Returns
+    -------
+    Sizing
+        ``agents`` (productive agents needed), ``fractional`` and ``binding``.
+
+    Examples
+    --------
+    >>> s = size_agents([100 / 1800], 180, service_level=0.8, answer_seconds=20)
+    >>> int(s.agents[0]), str(s.binding[0])
+    (14, 'service_level')
+    """
+    lam = np.atleast_1d(np.asarray(arrival_rate, dtype=np.float64))
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=np.float64), lam.shape)
+    if np.any(lam < 0) or not np.all(np.isfinite(lam)):
+        raise ValueError("arrival_rate must be finite and non-negative")
+    active = lam > 0
+    if np.any(active & ~(aht > 0)):
+        raise ValueError("aht_s must be positive where calls arrive")
+    aht_safe = np.where(aht > 0, aht, 1.0)
+    goal = Goal(service_level, answer_seconds, asa_seconds, max_abandon, max_occupancy)
+    t = answer_seconds if answer_seconds is not None else 0.0
+
+    def evaluate(n: FloatArray) -> QueueMetrics:
+        return queue_metrics(n, lam, aht_safe, t, patience_s)
+
+    load = lam * aht_safe
+    return size_with(evaluate, goal, load / max_occupancy + np.sqrt(load) + 1.0, active)
+
+
+def scheduled_from_productive(agents: ArrayLike, shrinkage: float) -> IntArray:
+    """Agents to schedule on the queue so that ``agents`` remain after shrinkage.
+
+    ``ceil(agents / (1 - shrinkage))``, with a tolerance so that 14 / 0.7 is 20, not 21.
+    """
+    if not 0 <= shrinkage < 1:
+        raise ValueError(f"shrinkage must be in [0, 1), got {shrinkage}")
+    raw = np.asarray(agents, dtype=np.float64) / (1.0 - shrinkage)
+    result: IntArray = np.ceil(raw - 1e-9).astype(np.int64)
+    return result
