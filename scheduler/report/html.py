@@ -27,6 +27,9 @@ from scheduler.report.style import BREAK_COLOUR, CSS, IDLE_COLOUR, REQUIRED_COLO
 from scheduler.report.style import queue_colours as make_queue_colours
 from scheduler.roster.result import Result
 
+# The CSS twin of the Gantt's SVG hatch, so the legend matches the bars.
+BREAK_SWATCH = f"repeating-linear-gradient(135deg, {BREAK_COLOUR} 0 2px, #8a96a3 2px 3px)"
+
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("kpis", "Key figures"),
     ("service", "Service level"),
@@ -142,13 +145,14 @@ def _nav(present: Sequence[str]) -> str:
     return f'<nav class="toc">{links}</nav>'
 
 
-def card(label: str, value: str, detail: str = "", cls: str = "") -> str:
-    """One KPI card (all text escaped)."""
+def card(label: str, value: str, detail: str = "", cls: str = "", unit: str = "") -> str:
+    """One KPI card (all text escaped); ``unit`` is set small after the value."""
     classes = f"card {cls}".strip()
     detail_html = f'<div class="detail">{escape(detail)}</div>' if detail else ""
+    unit_html = f' <span class="unit">{escape(unit)}</span>' if unit else ""
     return (
         f'<div class="{escape(classes)}"><div class="label">{escape(label)}</div>'
-        f'<div class="value">{escape(value)}</div>{detail_html}</div>'
+        f'<div class="value">{escape(value)}{unit_html}</div>{detail_html}</div>'
     )
 
 
@@ -182,7 +186,7 @@ def kpi_cards(
     short_cls = "good" if gaps.short_intervals == 0 else ""
     cards = [
         card("Solver", head.status, f"gap {_gap_text(head.gap)} · {head.seconds:.1f} s"),
-        card("Paid hours", number(head.paid_hours), f"{head.shifts} shifts"),
+        card("Paid hours", number(head.paid_hours), f"{head.shifts} shifts", unit="h"),
         card(
             "Agents rostered",
             f"{head.agents_rostered} / {head.agents_available}",
@@ -190,11 +194,12 @@ def kpi_cards(
         ),
         card(
             "Understaffing",
-            f"{number(gaps.short_agent_hours)} agent-h",
+            number(gaps.short_agent_hours),
             f"{gaps.short_intervals} of {gaps.intervals} queue-intervals short by ≥ 1 agent",
             short_cls,
+            unit="agent-h",
         ),
-        card("Overstaffing", f"{number(gaps.over_agent_hours)} agent-h", "above requirement"),
+        card("Overstaffing", number(gaps.over_agent_hours), "above requirement", unit="agent-h"),
     ]
     for queue in scenario.queues:
         value = weekly.get(queue.id)
@@ -211,9 +216,10 @@ def _section(anchor: str, body: str, note: str = "") -> str:
 
 
 def _swatch(colour: str, label: str, line: bool = False) -> str:
+    """A legend entry: a colour chip (or a line sample) and its label."""
     kind = "sw line" if line else "sw"
     style = f"border-top-color:{colour}" if line else f"background:{colour}"
-    return f'<span><span class="{kind}" style="{style}"></span>{escape(label)}</span>'
+    return f'<span><span class="{kind}" style="{escape(style)}"></span>{escape(label)}</span>'
 
 
 def coverage_html(scenario: Scenario, evaluation: pd.DataFrame, colours: Mapping[str, str]) -> str:
@@ -275,7 +281,7 @@ def gantt_html(scenario: Scenario, result: Result, colours: Mapping[str, str]) -
     window = time_window(roster.shifts)
     legend = "".join(
         [_swatch(colours[q.id], queue_label(q)) for q in scenario.queues]
-        + [_swatch(IDLE_COLOUR, "on duty, no queue"), _swatch(BREAK_COLOUR, "break")]
+        + [_swatch(IDLE_COLOUR, "on duty, no queue"), _swatch(BREAK_SWATCH, "break")]
     )
     blocks = [f'<div class="legend">{legend}</div>']
     for day in range(roster.days):

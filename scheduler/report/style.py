@@ -76,17 +76,19 @@ p.note { color: var(--muted); margin: 4px 0 10px; font-size: 13px; }
 .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase;
   letter-spacing: .04em; }
 .card .value { font-size: 24px; font-weight: 650; margin-top: 2px; }
+.card .value .unit { font-size: 14px; font-weight: 500; color: var(--muted); }
 .card .detail { color: var(--muted); font-size: 12px; }
 .card.good { background: var(--good); } .card.near { background: var(--near); }
 .card.bad { background: var(--bad); }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0 4px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: right; white-space: nowrap; }
+th, td { border: 1px solid var(--line); padding: 2px 8px; text-align: right; white-space: nowrap; }
 th { background: var(--soft); font-weight: 600; }
 th.l, td.l { text-align: left; }
 td.good { background: var(--good); color: var(--good-ink); }
 td.near { background: var(--near); color: var(--near-ink); }
 td.bad { background: var(--bad); color: var(--bad-ink); font-weight: 600; }
 td.na { color: var(--muted); }
+table.grid td { text-align: center; } table.grid td.na { background: var(--soft); }
 tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 .scroll { overflow-x: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12px; color: var(--muted);

@@ -27,7 +27,7 @@ def cell(content: str, cls: str = "", tag: str = "td", tip: str = "") -> str:
     return f"<{tag}{attributes}>{escape(content)}</{tag}>"
 
 
-def table(head: Iterable[str], rows: Iterable[str], caption: str = "") -> str:
+def table(head: Iterable[str], rows: Iterable[str], caption: str = "", cls: str = "") -> str:
     """A table from prebuilt header cells and rows, wrapped to scroll sideways on small screens.
 
     Parameters
@@ -38,6 +38,8 @@ def table(head: Iterable[str], rows: Iterable[str], caption: str = "") -> str:
         Rows, each ``<tr>...</tr>``.
     caption
         Optional caption text.
+    cls
+        Optional CSS class of the table.
 
     Returns
     -------
@@ -45,8 +47,10 @@ def table(head: Iterable[str], rows: Iterable[str], caption: str = "") -> str:
         The table markup.
     """
     caption_html = f"<caption>{escape(caption)}</caption>" if caption else ""
+    class_html = f' class="{escape(cls)}"' if cls else ""
     return (
-        f'<div class="scroll"><table>{caption_html}<thead><tr>{"".join(head)}</tr></thead>'
+        f'<div class="scroll"><table{class_html}>{caption_html}'
+        f"<thead><tr>{''.join(head)}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -152,7 +156,7 @@ def roster_grid(scenario: Scenario, roster: Roster) -> str:
         cells += [_day_cell(by_day.get((agent_id, d)), agent, date) for d, date in enumerate(dates)]
         cells.append(cell(number(paid / 60)))
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return table(head, rows)
+    return table(head, rows, cls="grid")
 
 
 def _deviation_class(paid: int, target: int) -> str:
