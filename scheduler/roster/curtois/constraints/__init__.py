@@ -1,0 +1,1 @@
+"""One module per Curtois & Qu rule family; each exposes ``add(model)``."""
