@@ -103,6 +103,9 @@ class SolveParams(Frozen):
     workers: int = Field(default=2, ge=1)
     seed: int = 0
     log_search: bool = False
+    max_iterations: int | None = Field(
+        default=None, ge=0, description="cap on LNS neighbourhoods (reproducible runs)"
+    )
 
 
 class AgentFairness(Frozen):
@@ -146,6 +149,10 @@ class Result(Frozen):
     seconds: float = 0.0
     roster: Roster
     objective_terms: dict[str, float] = Field(default_factory=dict)
+    kpis: dict[str, float] = Field(
+        default_factory=dict,
+        description="answered_in_target, under/overstaffed agent-intervals, paid_hours",
+    )
     fairness: tuple[AgentFairness, ...] = ()
     diff: RosterDiff | None = None
     messages: tuple[str, ...] = ()

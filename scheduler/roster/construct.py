@@ -1,0 +1,158 @@
+"""Constructive start: one agent at a time, each given its best feasible week.
+
+Every hard rule is local to one agent (coverage is soft), so a roster is feasible exactly when each
+agent's week is. The heuristic walks the agents (fewest skills first, so that flexible agents fill
+what is left), values each candidate shift by the marginal gain its working intervals add to the
+coverage built so far (``max_q gain(q, t, n[q, t])``, breaks at the middle of their windows), and
+solves a small CP-SAT model of that agent's week with every contract, sequence, rest, fairness
+and preference rule. An agent whose week cannot satisfy its rules is reported, not skipped.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.roster.cpsat import model as cpsat_model
+from scheduler.roster.plan import NO_SHIFT, OFF, Plan
+from scheduler.roster.problem_data import ProblemData
+
+
+def marginal(data: ProblemData, n: np.ndarray, skills: tuple[int, ...]) -> np.ndarray:
+    """``M[t] = max_{q in skills} gain(q, t, n[q, t])``: the best use of one more agent."""
+    levels = data.levels
+    best = np.full(data.n_intervals, np.iinfo(np.int64).min // 4, dtype=np.int64)
+    t_idx = np.arange(data.n_intervals)
+    for q in skills:
+        k = n[q]
+        inside = k < levels
+        g = np.where(inside, data.gains[q, t_idx, np.minimum(k, levels - 1)], data.tail_gain[q])
+        best = np.maximum(best, g)
+    return best
+
+
+def shift_scores(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int]:
+    """Scaled value of each candidate of agent ``a`` against head counts ``n``."""
+    m = marginal(data, n, data.agents[a].skills)
+    prefix = np.concatenate([[0], np.cumsum(m)])
+    scores: dict[int, int] = {}
+    for day_cands in data.agents[a].candidates:
+        for c in day_cands:
+            cand = data.candidates[c]
+            value = int(prefix[cand.last] - prefix[cand.first])
+            for s, spec in zip(cpsat_model.default_breaks(data, cand.template, cand.first),
+                               data.templates[cand.template].breaks, strict=False):
+                value -= int(prefix[s + spec.span] - prefix[s])
+            scores[c] = value
+    return scores
+
+
+def add_agent_week(plan: Plan, n: np.ndarray, a: int, choice: dict[int, int]) -> None:
+    """Put agent ``a``'s chosen shifts into ``plan`` and ``n`` (greedy queue per interval)."""
+    data = plan.data
+    for d in range(data.days):
+        c = choice.get(d, NO_SHIFT)
+        if c == NO_SHIFT:
+            continue
+        cand = data.candidates[c]
+        plan.set_shift(a, d, c, cpsat_model.default_breaks(data, cand.template, cand.first))
+        for t in plan.working(a, d):
+            best_q, best_g = data.agents[a].skills[0], None
+            for q in data.agents[a].skills:
+                g = data.gain(q, t, int(n[q, t]))
+                if best_g is None or g > best_g:
+                    best_q, best_g = q, g
+            plan.queue[a, t] = best_q
+            n[best_q, t] += 1
+
+
+def remove_agent_week(plan: Plan, n: np.ndarray, a: int) -> None:
+    """Take agent ``a`` out of ``plan`` and ``n``."""
+    for t in np.flatnonzero(plan.queue[a] >= 0):
+        n[int(plan.queue[a, t]), t] -= 1
+    plan.queue[a] = OFF
+    for d in range(plan.data.days):
+        plan.set_shift(a, d, NO_SHIFT, ())
+
+
+def best_week(
+    data: ProblemData, plan: Plan, a: int, n: np.ndarray, seed: int, time_limit: float = 2.0
+) -> dict[int, int] | None:
+    """Agent ``a``'s best feasible week against ``n`` (None if its rules cannot all hold)."""
+    scores = shift_scores(data, a, n)
+    free = {a: frozenset(range(data.days))}
+    rm = cpsat_model.build(data, plan, free, mode="shifts", scores=scores)
+    cpsat_model.hint(rm)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = time_limit
+    # A deterministic budget keeps equal seeds giving equal rosters whatever the machine load.
+    solver.parameters.max_deterministic_time = max(0.05, time_limit / 4)
+    status = solver.solve(rm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    choice = {}
+    for d in range(data.days):
+        for c in data.agents[a].candidates[d]:
+            if solver.value(rm.vars.x[c]):
+                choice[d] = c
+    return choice
+
+
+def construct(
+    data: ProblemData, seed: int = 0, on_agent: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Plan, list[int]]:
+    """Build a feasible plan agent by agent.
+
+    Returns
+    -------
+    tuple
+        The plan and the indices of agents whose rules cannot all hold (left without shifts).
+    """
+    plan = Plan.empty(data)
+    n = np.zeros((len(data.queues), data.n_intervals), dtype=np.int64)
+    rng = random.Random(seed)
+    order = sorted(range(len(data.agents)),
+                   key=lambda a: (len(data.agents[a].skills), rng.random()))
+    failed: list[int] = []
+    for done, a in enumerate(order):
+        if should_stop is not None and should_stop():
+            break
+        choice = best_week(data, plan, a, n, seed)
+        if choice is None:
+            failed.append(a)
+        else:
+            add_agent_week(plan, n, a, choice)
+        if on_agent is not None:
+            on_agent(done + 1)
+    return plan, failed
+
+
+def improve_agents(
+    plan: Plan, seed: int, deadline: Callable[[], bool], rounds: int = 1
+) -> Plan:
+    """Coordinate descent: re-choose each agent's week given everybody else (rounds passes)."""
+    data = plan.data
+    out = plan.copy()
+    n = out.coverage()
+    rng = random.Random(seed + 1)
+    for _ in range(rounds):
+        order = list(range(len(data.agents)))
+        rng.shuffle(order)
+        for a in order:
+            if deadline():
+                return out
+            saved = out.copy()
+            saved_n = n.copy()
+            remove_agent_week(out, n, a)
+            choice = best_week(data, out, a, n, seed)
+            if choice is None:
+                out, n = saved, saved_n
+                continue
+            add_agent_week(out, n, a, choice)
+    return out

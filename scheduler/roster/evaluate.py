@@ -1,0 +1,85 @@
+"""The objective of a whole plan, computed directly (no solver), term by term.
+
+It is the same function the CP-SAT families encode, so the search can accept a neighbourhood's
+answer by comparing totals, and the Result reports each term. Scaled units; lower is better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scheduler.roster.cpsat.constraints import deferred, fairness
+from scheduler.roster.cpsat.constraints.coverage import base_value
+from scheduler.roster.plan import Plan
+from scheduler.roster.problem_data import ProblemData
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Objective total and its terms (scaled units, lower is better)."""
+
+    total: int
+    terms: dict[str, int]
+
+
+def fairness_counts(data: ProblemData, plan: Plan, a: int) -> dict[str, int]:
+    """This horizon's weekends, nights, late finishes and early starts of agent ``a``."""
+    weekends: set[int] = set()
+    counts = {"weekends": 0, "nights": 0, "late_finishes": 0, "early_starts": 0}
+    for d in range(data.days):
+        cand = plan.candidate(a, d)
+        if cand is None:
+            continue
+        week = data.weekend_of_day[d]
+        if week is not None:
+            weekends.add(week)
+        counts["nights"] += cand.night
+        counts["late_finishes"] += cand.late
+        counts["early_starts"] += cand.early
+    counts["weekends"] = len(weekends)
+    return counts
+
+
+def evaluate(plan: Plan) -> Evaluation:
+    """Every objective term of ``plan``."""
+    data = plan.data
+    n = plan.coverage()
+    terms = {"coverage": -base_value(data, n), "deferred": 0, "cost": 0, "preferences": 0,
+             "stability": 0, "fairness": 0}
+    for q, is_deferred in enumerate(data.deferred):
+        if is_deferred and data.late_cost[q]:
+            late = deferred.lateness(data.due[q, : data.n_demand], n[q], data.interval)
+            terms["deferred"] += int(late.sum()) * data.late_cost[q]
+    weight = data.scenario.rules.objective.fairness
+    for spec in data.agents:
+        a = spec.index
+        for d in range(data.days):
+            cand = plan.candidate(a, d)
+            if cand is None:
+                terms["stability"] += spec.off_cost[d]
+                continue
+            terms["cost"] += cand.pay_cost
+            terms["preferences"] += cand.preference_cost
+            terms["stability"] += cand.stability_cost
+        terms["fairness"] += fairness.penalty(fairness_counts(data, plan, a), spec.ledger, weight)
+    return Evaluation(total=sum(terms.values()), terms=terms)
+
+
+def service_kpis(plan: Plan) -> dict[str, float]:
+    """Contacts answered in target (true curve), under/overstaffed agent-intervals."""
+    data = plan.data
+    n = plan.coverage()[:, : data.n_demand]
+    levels = data.value_curve.shape[2]
+    idx = np.minimum(n, levels - 1)
+    q_idx, t_idx = np.indices(n.shape)
+    answered = float(data.value_curve[q_idx, t_idx, idx].sum())
+    need = data.need[:, : data.n_demand]
+    return {
+        "answered_in_target": round(answered, 1),
+        "understaffed_agent_intervals": float(np.maximum(need - n, 0).sum()),
+        "overstaffed_agent_intervals": float(np.maximum(n - need, 0).sum()),
+        "paid_hours": round(sum(data.candidates[int(c)].paid_minutes
+                                for c in plan.choice.flat if c >= 0) / 60.0, 1),
+    }

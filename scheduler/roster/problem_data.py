@@ -1,0 +1,652 @@
+"""The roster problem in solver units: frozen, validated, built once per solve.
+
+:func:`build_problem` turns a :class:`~scheduler.model.Scenario` and the staffing stage's
+requirements frame into :class:`ProblemData`: every quantity the engine reads is an integer with an
+explicit unit.
+
+- Time is counted in minutes from local midnight at the start of the horizon's first day, and in
+  *intervals* of ``interval`` minutes (``t = minute // interval``). Shifts may cross midnight, so
+  the grid runs ``spill`` intervals past the last day.
+- Objective values are in *scaled units* from :func:`scale`: one contact answered within target
+  (times the service weight) is ``SCALE`` units.
+- Every agent-day owns a tuple of :class:`Candidate` shifts: the (template, start, length)
+  combinations its contract, availability, time off and the site's opening hours allow. Choosing
+  at most one candidate per agent-day is the decision; breaks and the queue worked per interval
+  follow from it.
+
+The value of staff on a queue and interval is a concave function of the head count ``m``: the
+*gain* of the m-th agent ``g(m) = w_service * (V(m) - V(m-1)) + w_under * [m <= need]
+- w_over * [m > need]`` where ``V(m) = offered * SL(m)`` is the number of contacts answered within
+target (from the staffing curve; linear from 0 below the curve's first point and replaced by its
+upper concave envelope so that gains never increase). Deferred queues add a cumulative backlog
+term (see :mod:`scheduler.roster.cpsat.constraints.deferred`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from scheduler.errors import FieldProblem, InputError
+from scheduler.model import WEEKDAYS, Agent, Contract, FairnessLedgerEntry, Scenario, ShiftTemplate
+from scheduler.model.base import MINUTES_PER_DAY
+from scheduler.roster.cpsat.constraints import availability, cost, preferences, stability
+from scheduler.roster.result import Roster
+
+SCALE = 1000
+"""Scaled objective units per unit of value (one contact answered within target)."""
+
+EARLY_START_BEFORE = 7 * 60
+"""A shift starting before 07:00 counts as an early start for fairness."""
+LATE_FINISH_AFTER = 20 * 60
+"""A shift ending after 20:00 counts as a late finish for fairness."""
+NIGHT_BEFORE = 6 * 60
+"""A shift working any minute between 00:00 and 06:00 counts as a night."""
+
+REQUIRED_COLUMNS = ("queue", "ds", "scheduled_needed")
+
+
+def scale(value: float) -> int:
+    """Convert a value (contacts, preference units, ...) to integer objective units.
+
+    This is the only place floats become solver integers; :func:`unscale` inverts it.
+    """
+    return int(round(value * SCALE))
+
+
+def unscale(units: float) -> float:
+    """Convert integer objective units back to values."""
+    return units / SCALE
+
+
+@dataclass(frozen=True, slots=True)
+class BreakSpec:
+    """A break rule on the interval grid.
+
+    The break may start ``first`` to ``last`` intervals after the shift starts; it takes the
+    agent off queue for ``span`` intervals (its ``minutes`` rounded up to whole intervals, so a
+    15-minute break on a 30-minute grid costs the whole interval of coverage).
+    """
+
+    name: str
+    minutes: int
+    paid: bool
+    first: int
+    last: int
+    span: int
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    """A shift template's identity, kind and breaks on the grid."""
+
+    id: str
+    kind: str
+    breaks: tuple[BreakSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One shift an agent may work on one day.
+
+    ``start``/``end`` are horizon minutes; ``first``/``last`` the intervals it covers
+    (``last`` exclusive). ``cost`` is the scaled per-shift objective cost (pay, preferences,
+    stability), ``day_kind`` the flags fairness counts.
+    """
+
+    index: int
+    agent: int
+    day: int
+    template: int
+    start: int
+    end: int
+    first: int
+    last: int
+    paid_minutes: int
+    early: bool
+    late: bool
+    night: bool
+    pay_cost: int
+    preference_cost: int
+    stability_cost: int
+
+    @property
+    def cost(self) -> int:
+        """Scaled per-shift cost: pay + preferences + stability."""
+        return self.pay_cost + self.preference_cost + self.stability_cost
+
+    @property
+    def length(self) -> int:
+        """Minutes from start to end."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class TailShift:
+    """A shift worked before the horizon (from the previous roster), for cross-week rules."""
+
+    day: int
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSpec:
+    """An agent in solver terms.
+
+    ``skills`` are queue indices (sorted), ``group`` the index of the agent's skill set among
+    all distinct skill sets (agents of a group are interchangeable for queue allocation).
+    ``candidates[d]`` indexes :attr:`ProblemData.candidates`; ``off_cost[d]`` is the scaled
+    cost of not working day ``d`` (stability against a previous roster).
+    """
+
+    index: int
+    id: str
+    contract: Contract
+    skills: tuple[int, ...]
+    proficiency: tuple[float, ...]
+    group: int
+    candidates: tuple[tuple[int, ...], ...]
+    off_cost: tuple[int, ...]
+    tail: tuple[TailShift, ...]
+    ledger: FairnessLedgerEntry
+    target_minutes: int
+
+
+@dataclass(frozen=True)
+class ProblemData:
+    """Everything the roster engine reads, in integer solver units (see the module docstring).
+
+    Attributes
+    ----------
+    gains
+        ``gains[q, t, k]`` is the scaled gain of the ``(k+1)``-th agent on queue ``q`` in
+        interval ``t`` (non-increasing in ``k``); past ``k = levels - 1`` the gain stays at
+        ``tail_gain[q, t]``.
+    value_curve
+        ``value_curve[q, t, m]`` contacts answered within target with ``m`` agents (unscaled,
+        the true curve, for reporting).
+    need
+        ``need[q, t]`` agents the staffing stage asks to put on queue ``q``.
+    due
+        Deferred queues: ``due[q, t]`` agent-minutes of work that must be done by the end of
+        interval ``t`` (cumulative); zero rows for immediate queues.
+    late_cost
+        Deferred queues: scaled cost per agent-minute overdue per interval.
+    """
+
+    scenario: Scenario
+    horizon_start: dt.date
+    days: int
+    interval: int
+    per_day: int
+    n_intervals: int
+    queues: tuple[str, ...]
+    deferred: tuple[bool, ...]
+    templates: tuple[TemplateSpec, ...]
+    agents: tuple[AgentSpec, ...]
+    groups: tuple[tuple[int, ...], ...]
+    candidates: tuple[Candidate, ...]
+    gains: np.ndarray
+    tail_gain: np.ndarray
+    value_curve: np.ndarray
+    need: np.ndarray
+    due: np.ndarray
+    late_cost: tuple[int, ...]
+    weekend_of_day: tuple[int | None, ...]
+    week_of_day: tuple[int, ...]
+    forbidden: frozenset[tuple[str, str]]
+    previous: Roster | None = None
+    messages: tuple[str, ...] = field(default=())
+
+    @property
+    def n_demand(self) -> int:
+        """Intervals inside the horizon's days (demand is known only there)."""
+        return self.days * self.per_day
+
+    @property
+    def levels(self) -> int:
+        """Number of tabulated gain levels per queue and interval."""
+        return int(self.gains.shape[2])
+
+    def gain(self, q: int, t: int, k: int) -> int:
+        """Scaled gain of the ``(k+1)``-th agent on queue ``q`` in interval ``t``."""
+        if k < self.levels:
+            return int(self.gains[q, t, k])
+        return int(self.tail_gain[q, t])
+
+    def template_of(self, cand: Candidate) -> TemplateSpec:
+        """The template a candidate is drawn from."""
+        return self.templates[cand.template]
+
+    def queue_index(self, queue_id: str) -> int:
+        """Index of a queue id."""
+        return self.queues.index(queue_id)
+
+    def agent_index(self, agent_id: str) -> int:
+        """Index of an agent id."""
+        for spec in self.agents:
+            if spec.id == agent_id:
+                return spec.index
+        raise KeyError(agent_id)
+
+    def date(self, day: int) -> dt.date:
+        """Calendar date of horizon day ``day``."""
+        return self.horizon_start + dt.timedelta(days=day)
+
+
+def build_problem(
+    scenario: Scenario, requirements: pd.DataFrame, previous: Roster | None = None
+) -> ProblemData:
+    """Build the frozen problem from a scenario and the staffing requirements.
+
+    Parameters
+    ----------
+    scenario
+        Site, queues, agents, contracts, templates, rules and fairness ledger.
+    requirements
+        The staffing stage's frame: ``queue, ds, scheduled_needed`` and, where known,
+        ``offered, sl_curve, curve_start`` (immediate queues) or ``work_minutes,
+        deadline_minutes`` (deferred queues).
+    previous
+        A published roster: its shifts inside this horizon are the reference for stability,
+        its shifts before the horizon carry rest and consecutive-day rules across the boundary.
+
+    Returns
+    -------
+    ProblemData
+        The problem in integer solver units.
+
+    Raises
+    ------
+    InputError
+        Naming the field and value of anything the engine cannot use.
+    """
+    problems: list[FieldProblem] = []
+    messages: list[str] = []
+    step = scenario.site.interval_minutes
+    days = scenario.horizon.days
+    per_day = MINUTES_PER_DAY // step
+    weights = scenario.rules.objective
+
+    templates, template_index = _templates(scenario, step, problems)
+    queues = tuple(q.id for q in scenario.queues)
+    deferred = tuple(q.channel.is_deferred for q in scenario.queues)
+    if problems:
+        raise InputError("scenario", problems)
+
+    # Demand first: it does not depend on the candidates.
+    demand = _demand(scenario, requirements, step, per_day, problems, messages)
+    if problems:
+        raise InputError("requirements", problems)
+    need, value_curve, offered_aht, work, deadline = demand
+    gains, tail_gain = _gains(need, value_curve, weights.service, weights.understaffing,
+                              weights.overstaffing)
+    due, late_cost = _deferred(work, deadline, offered_aht, deferred, weights.service, step)
+
+    dates = scenario.horizon.dates()
+    weekend_names = set(scenario.rules.weekend_days)
+    weekend_of_day = tuple(
+        _weekend_key(d, dates[0]) if WEEKDAYS[d.weekday()] in weekend_names else None
+        for d in dates
+    )
+    week_of_day = tuple(i // 7 for i in range(days))
+    ledger = {e.agent: e for e in scenario.fairness_ledger}
+    prev_days, tails = _previous(scenario, previous)
+    # Stability only means something against published days of this horizon.
+    w_stability = weights.stability if prev_days else 0.0
+
+    # Agents, their skill groups and candidate shifts.
+    skill_sets: dict[tuple[int, ...], int] = {}
+    agents: list[AgentSpec] = []
+    candidates: list[Candidate] = []
+    spill = 0
+    for a_index, agent in enumerate(scenario.agents):
+        contract = scenario.contract(agent.contract)
+        skills = tuple(sorted(queues.index(q) for q in agent.skills))
+        group = skill_sets.setdefault(skills, len(skill_sets))
+        per_day_cands: list[tuple[int, ...]] = []
+        off_cost: list[int] = []
+        for day, date in enumerate(dates):
+            before = prev_days.get((agent.id, day))
+            off_cost.append(stability.change_cost(before, None, w_stability))
+            chosen: list[int] = []
+            if date not in agent.time_off:
+                for template_id in contract.shift_templates:
+                    tpl = scenario.template(template_id)
+                    t_index = template_index[template_id]
+                    for start_clock in tpl.starts():
+                        for length in tpl.lengths_minutes:
+                            if not availability.allows(scenario.site, agent, date, start_clock,
+                                                       length):
+                                continue
+                            start = day * MINUTES_PER_DAY + start_clock
+                            end = start + length
+                            after = (start, end, tpl.id)
+                            flags = _day_flags(start_clock, length, tpl.kind)
+                            cand = Candidate(
+                                index=len(candidates), agent=a_index, day=day, template=t_index,
+                                start=start, end=end, first=start // step,
+                                last=-(-end // step), paid_minutes=tpl.paid_minutes(length),
+                                early=flags[0], late=flags[1], night=flags[2],
+                                pay_cost=cost.shift_cost(agent, tpl.paid_minutes(length),
+                                                         weights.cost),
+                                preference_cost=preferences.shift_cost(
+                                    agent, date, start_clock, tpl.kind, weights.preferences),
+                                stability_cost=stability.change_cost(before, after, w_stability),
+                            )
+                            spill = max(spill, cand.last - days * per_day)
+                            candidates.append(cand)
+                            chosen.append(cand.index)
+            per_day_cands.append(tuple(chosen))
+        entry = ledger.get(agent.id, FairnessLedgerEntry(agent=agent.id))
+        agents.append(
+            AgentSpec(
+                index=a_index, id=agent.id, contract=contract, skills=skills,
+                proficiency=tuple(agent.skills[queues[q]] for q in skills), group=group,
+                candidates=tuple(per_day_cands), off_cost=tuple(off_cost),
+                tail=tails.get(agent.id, ()), ledger=entry,
+                target_minutes=_target_minutes(contract, days, entry),
+            )
+        )
+    groups = [tuple(a.index for a in agents if a.group == g) for g in range(len(skill_sets))]
+    n_intervals = days * per_day + max(spill, 0)
+    # Pad demand arrays over the spill: nothing is known after the horizon, so staff there is
+    # worth nothing either way.
+    pad = n_intervals - days * per_day
+    if pad:
+        gains = np.concatenate([gains, np.zeros((gains.shape[0], pad, gains.shape[2]),
+                                                dtype=gains.dtype)], axis=1)
+        tail_gain = np.concatenate([tail_gain, np.zeros((tail_gain.shape[0], pad),
+                                                        dtype=tail_gain.dtype)], axis=1)
+        need = np.concatenate([need, np.zeros((need.shape[0], pad), dtype=need.dtype)], axis=1)
+        value_curve = np.concatenate(
+            [value_curve, np.repeat(value_curve[:, -1:, :] * 0, pad, axis=1)], axis=1)
+        due = np.concatenate([due, np.repeat(due[:, -1:], pad, axis=1)], axis=1)
+    for arr in (gains, tail_gain, need, value_curve, due):
+        arr.setflags(write=False)
+    return ProblemData(
+        scenario=scenario, horizon_start=scenario.horizon.start, days=days, interval=step,
+        per_day=per_day, n_intervals=n_intervals, queues=queues, deferred=deferred,
+        templates=templates, agents=tuple(agents), groups=tuple(groups),
+        candidates=tuple(candidates), gains=gains, tail_gain=tail_gain, value_curve=value_curve,
+        need=need, due=due, late_cost=late_cost, weekend_of_day=weekend_of_day,
+        week_of_day=week_of_day,
+        forbidden=frozenset((a, b) for a, b in scenario.rules.forbidden_successions),
+        previous=previous, messages=tuple(messages),
+    )
+
+
+def _templates(
+    scenario: Scenario, step: int, problems: list[FieldProblem]
+) -> tuple[tuple[TemplateSpec, ...], dict[str, int]]:
+    specs: list[TemplateSpec] = []
+    index: dict[str, int] = {}
+    for i, tpl in enumerate(scenario.shift_templates):
+        where = f"shift_templates[{i}](id={tpl.id})"
+        if tpl.start_earliest % step or tpl.start_step_minutes % step:
+            problems.append(FieldProblem(
+                f"{where}.start_earliest/start_step_minutes",
+                (tpl.start_earliest, tpl.start_step_minutes),
+                f"shift starts must fall on the site's {step}-minute interval grid"))
+        for length in tpl.lengths_minutes:
+            if length % step:
+                problems.append(FieldProblem(f"{where}.lengths_minutes", length,
+                                             f"not a multiple of the {step}-minute interval"))
+        specs.append(TemplateSpec(tpl.id, tpl.kind, _breaks(tpl, step, where, problems)))
+        index[tpl.id] = i
+    return tuple(specs), index
+
+
+def _breaks(
+    tpl: ShiftTemplate, step: int, where: str, problems: list[FieldProblem]
+) -> tuple[BreakSpec, ...]:
+    out = []
+    for j, rule in enumerate(tpl.breaks):
+        first = -(-rule.earliest_after_start // step)
+        last = (rule.latest_end_after_start - rule.minutes) // step
+        if last < first:
+            problems.append(FieldProblem(
+                f"{where}.breaks[{j}]", (rule.earliest_after_start, rule.latest_end_after_start),
+                f"no {step}-minute grid start fits a {rule.minutes}-minute break in this window"))
+            continue
+        out.append(BreakSpec(rule.name, rule.minutes, rule.paid, first, last,
+                             -(-rule.minutes // step)))
+    total = sum(b.span for b in out)
+    if out and total * step > min(tpl.lengths_minutes):
+        problems.append(FieldProblem(f"{where}.breaks", total * step,
+                                     "breaks take longer than the shortest shift"))
+    return tuple(out)
+
+
+def _day_flags(start_clock: int, length: int, kind: str) -> tuple[bool, bool, bool]:
+    end_clock = start_clock + length
+    early = start_clock < EARLY_START_BEFORE or kind == "early"
+    late = end_clock > LATE_FINISH_AFTER or kind == "late"
+    night = start_clock < NIGHT_BEFORE or end_clock > MINUTES_PER_DAY or kind == "night"
+    return early, late, night
+
+
+def _weekend_key(date: dt.date, start: dt.date) -> int:
+    # Weekend days of one ISO week form one weekend (Sat+Sun share the week of the Monday).
+    monday = start - dt.timedelta(days=start.weekday())
+    return (date - monday).days // 7
+
+
+def _target_minutes(contract: Contract, days: int, entry: FairnessLedgerEntry) -> int:
+    # Contracted hours are the maximum; minutes owed from earlier weeks raise the target.
+    weekly = contract.max_minutes_per_week
+    target = round(weekly * days / 7) - entry.minutes_vs_target
+    return max(0, target)
+
+
+def _previous(
+    scenario: Scenario, previous: Roster | None
+) -> tuple[dict[tuple[str, int], tuple[int, int, str]], dict[str, tuple[TailShift, ...]]]:
+    """Split a previous roster into reference shifts (inside the horizon) and tails (before)."""
+    if previous is None:
+        return {}, {}
+    offset = (previous.horizon_start - scenario.horizon.start).days
+    kinds = {t.id: t.kind for t in scenario.shift_templates}
+    inside: dict[tuple[str, int], tuple[int, int, str]] = {}
+    tails: dict[str, list[TailShift]] = {}
+    shift_by = offset * MINUTES_PER_DAY
+    for s in previous.shifts:
+        day = s.day + offset
+        if 0 <= day < scenario.horizon.days:
+            inside[(s.agent, day)] = (s.start + shift_by, s.end + shift_by, s.template)
+        elif -14 <= day < 0:
+            tails.setdefault(s.agent, []).append(
+                TailShift(day, s.start + shift_by, s.end + shift_by, kinds.get(s.template, "")))
+    return inside, {k: tuple(sorted(v, key=lambda x: x.day)) for k, v in tails.items()}
+
+
+Demand = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _demand(
+    scenario: Scenario,
+    requirements: pd.DataFrame,
+    step: int,
+    per_day: int,
+    problems: list[FieldProblem],
+    messages: list[str],
+) -> Demand:
+    """Per queue x interval: need, value curve, mean AHT, deferred work and deadline."""
+    n_q = len(scenario.queues)
+    n_t = scenario.horizon.days * per_day
+    missing = [c for c in REQUIRED_COLUMNS if c not in requirements.columns]
+    if missing:
+        problems.append(FieldProblem("requirements.columns", list(requirements.columns),
+                                     f"missing column(s) {missing}"))
+        return _empty_demand(n_q, n_t)
+    queue_ids = {q.id: i for i, q in enumerate(scenario.queues)}
+    frame = requirements.reset_index(drop=True)
+    unknown = sorted(set(frame["queue"].astype(str)) - set(queue_ids))
+    if unknown:
+        problems.append(FieldProblem("requirements.queue", unknown,
+                                     f"unknown queue(s); scenario has {sorted(queue_ids)}"))
+        return _empty_demand(n_q, n_t)
+    try:
+        ds = pd.to_datetime(frame["ds"])
+    except (ValueError, TypeError) as exc:
+        problems.append(FieldProblem("requirements.ds", str(frame["ds"].iloc[0]), str(exc)))
+        return _empty_demand(n_q, n_t)
+    if getattr(ds.dt, "tz", None) is not None:
+        ds = ds.dt.tz_convert(scenario.site.timezone).dt.tz_localize(None)
+    origin = pd.Timestamp(scenario.horizon.start)
+    minutes = (ds - origin).dt.total_seconds() / 60.0
+    off_grid = minutes[(minutes % step) != 0]
+    if len(off_grid):
+        bad = ds[off_grid.index[0]]
+        problems.append(FieldProblem("requirements.ds", str(bad),
+                                     f"not on the site's {step}-minute interval grid"))
+        return _empty_demand(n_q, n_t)
+    t_index = (minutes // step).astype(int).to_numpy()
+    inside = (t_index >= 0) & (t_index < n_t)
+    if (~inside).any():
+        messages.append(f"requirements: {int((~inside).sum())} row(s) outside the horizon ignored")
+    needed = pd.to_numeric(frame["scheduled_needed"], errors="coerce")
+    if needed.isna().any() or (needed < 0).any():
+        row = int(np.flatnonzero(needed.isna() | (needed < 0))[0])
+        problems.append(FieldProblem(f"requirements.scheduled_needed[{row}]",
+                                     frame["scheduled_needed"].iloc[row],
+                                     "must be a non-negative number"))
+        return _empty_demand(n_q, n_t)
+
+    curves: list[list[float]] = []
+    max_len = 1
+    parsed_rows = []
+    for row in np.flatnonzero(inside):
+        q = queue_ids[str(frame["queue"].iloc[row])]
+        t = int(t_index[row])
+        need = int(math.ceil(float(needed.iloc[row]) - 1e-9))
+        offered = _number(frame, "offered", row)
+        curve: list[float] = []
+        start = 0
+        raw_curve = frame["sl_curve"].iloc[row] if "sl_curve" in frame.columns else None
+        if isinstance(raw_curve, str) and raw_curve.strip() and not scenario.queues[q].channel.is_deferred:
+            try:
+                curve = [float(x) for x in raw_curve.split(";") if x.strip()]
+            except ValueError:
+                problems.append(FieldProblem(f"requirements.sl_curve[{row}]", raw_curve,
+                                             "expected ';'-joined numbers"))
+                continue
+            start = int(_number(frame, "curve_start", row))
+        curves.append(curve)
+        max_len = max(max_len, start + len(curve) + 1, need + 2)
+        parsed_rows.append((q, t, need, offered, start, len(curves) - 1, row))
+    need_arr = np.zeros((n_q, n_t), dtype=np.int64)
+    value = np.zeros((n_q, n_t, max_len), dtype=np.float64)
+    aht = np.zeros(n_q, dtype=np.float64)
+    aht_weight = np.zeros(n_q, dtype=np.float64)
+    work = np.zeros((n_q, n_t), dtype=np.float64)
+    deadline = np.zeros(n_q, dtype=np.int64)
+    for q, queue in enumerate(scenario.queues):
+        if queue.goal.deadline_minutes:
+            deadline[q] = queue.goal.deadline_minutes
+    for q, t, need, offered, start, ci, row in parsed_rows:
+        need_arr[q, t] = need
+        curve = curves[ci]
+        if curve and offered > 0:
+            sl = np.clip(np.asarray(curve), 0.0, 1.0)
+            v = np.empty(max_len)
+            # Below the first tabulated point the value rises linearly from nothing.
+            v[: start + 1] = np.linspace(0.0, sl[0] * offered, start + 1)
+            v[start : start + len(sl)] = sl * offered
+            v[start + len(sl) :] = sl[-1] * offered
+            value[q, t] = v
+        a = _number(frame, "aht_s", row)
+        if a > 0 and offered > 0:
+            aht[q] += a * offered
+            aht_weight[q] += offered
+        if scenario.queues[q].channel.is_deferred:
+            work[q, t] = _number(frame, "work_minutes", row)
+            d = _number(frame, "deadline_minutes", row)
+            if d > 0:
+                deadline[q] = int(d)
+    mean_aht = np.where(aht_weight > 0, aht / np.maximum(aht_weight, 1e-9), 300.0)
+    return need_arr, value, mean_aht, work, deadline
+
+
+def _number(frame: pd.DataFrame, column: str, row: int) -> float:
+    if column not in frame.columns:
+        return 0.0
+    value = pd.to_numeric(frame[column].iloc[row], errors="coerce")
+    return 0.0 if pd.isna(value) else float(value)
+
+
+def _empty_demand(n_q: int, n_t: int) -> Demand:
+    return (np.zeros((n_q, n_t), dtype=np.int64), np.zeros((n_q, n_t, 1)), np.full(n_q, 300.0),
+            np.zeros((n_q, n_t)), np.zeros(n_q, dtype=np.int64))
+
+
+def concave_envelope(values: np.ndarray) -> np.ndarray:
+    """Upper concave envelope of ``values[m]`` over ``m = 0..M`` (same shape).
+
+    Marginal gains of the envelope never increase, which makes the per-level unit formulation
+    (and the min-cost-flow allocation) exact on it.
+    """
+    n = len(values)
+    hull: list[int] = []
+    for m in range(n):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            # Drop b if it lies on or below the chord a -> m.
+            if (values[b] - values[a]) * (m - a) <= (values[m] - values[a]) * (b - a):
+                hull.pop()
+            else:
+                break
+        hull.append(m)
+    return np.interp(np.arange(n), hull, values[hull])
+
+
+def _gains(
+    need: np.ndarray, value: np.ndarray, w_service: float, w_under: float, w_over: float
+) -> tuple[np.ndarray, np.ndarray]:
+    n_q, n_t, levels = value.shape
+    gains = np.zeros((n_q, n_t, levels), dtype=np.int64)
+    tail = np.full((n_q, n_t), -scale(w_over), dtype=np.int64)
+    ks = np.arange(1, levels + 1)
+    for q in range(n_q):
+        for t in range(n_t):
+            v = value[q, t]
+            service = np.zeros(levels)
+            if v.any():
+                env = concave_envelope(v)
+                service[: levels - 1] = np.diff(env)
+            g = w_service * service + np.where(ks <= need[q, t], w_under, -w_over)
+            gains[q, t] = [scale(x) for x in g]
+    # Rounding may break monotonicity by a unit; restore it so concavity stays exact.
+    gains = np.minimum.accumulate(gains, axis=2)
+    tail = np.minimum(tail, gains[:, :, -1])
+    return gains, tail
+
+
+def _deferred(
+    work: np.ndarray, deadline: np.ndarray, aht: np.ndarray, deferred: tuple[bool, ...],
+    w_service: float, step: int,
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Cumulative agent-minutes due by the end of each interval, and the lateness cost."""
+    n_q, n_t = work.shape
+    due = np.zeros((n_q, n_t), dtype=np.int64)
+    late_cost = []
+    for q in range(n_q):
+        if not deferred[q]:
+            late_cost.append(0)
+            continue
+        # Work arriving in interval t is due by the end of interval t + D - 1 (D = deadline in
+        # whole intervals); work due after the horizon is not counted.
+        lag = max(1, -(-int(deadline[q]) // step))
+        cumulative = np.cumsum(work[q])
+        shifted = np.zeros(n_t)
+        if lag - 1 < n_t:
+            shifted[lag - 1 :] = cumulative[: n_t - lag + 1]
+        due[q] = np.round(shifted).astype(np.int64)
+        late_cost.append(scale(w_service * 60.0 / max(float(aht[q]), 1.0)))
+    return due, tuple(late_cost)

@@ -1,0 +1,279 @@
+"""Solve a roster problem: pre-checks -> constructive start -> breaks and queues -> LNS.
+
+The pipeline (DESIGN section 7):
+
+1. :func:`scheduler.roster.diagnose.prechecks` -- arithmetic clashes end the solve at once;
+2. :func:`scheduler.roster.construct.construct` -- each agent's best feasible week in turn
+   (an agent with no feasible week is explained with CP-SAT assumptions);
+3. :func:`scheduler.roster.rebreak.replace_breaks` and
+   :func:`scheduler.roster.allocate.allocate` -- breaks and queues re-placed exactly for the
+   shifts chosen;
+4. small problems: one CP-SAT model of everything, hinted with the start; otherwise
+   :func:`scheduler.roster.lns.search` until the time limit;
+5. a last exact queue allocation, then the typed :class:`~scheduler.roster.result.Result`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from scheduler.errors import InfeasibleError
+from scheduler.model import format_clock
+from scheduler.model.base import MINUTES_PER_DAY
+from scheduler.roster import diagnose, lns
+from scheduler.roster.allocate import allocate
+from scheduler.roster.construct import construct, improve_agents
+from scheduler.roster.cpsat import model as cpsat_model
+from scheduler.roster.cpsat.constraints import preferences as preference_rules
+from scheduler.roster.cpsat.constraints import stability as stability_rules
+from scheduler.roster.evaluate import Evaluation, evaluate, fairness_counts, service_kpis
+from scheduler.roster.plan import Plan, plan_from_roster
+from scheduler.roster.problem_data import ProblemData, unscale
+from scheduler.roster.rebreak import replace_breaks
+from scheduler.roster.result import (
+    AgentFairness,
+    ChangedDay,
+    ProgressEvent,
+    Result,
+    RosterDiff,
+    SolveParams,
+    SolveStatus,
+)
+
+WHOLE_MODEL_MAX_CANDIDATES = 2500
+"""Up to this many candidate shifts the whole roster is one CP-SAT model (LNS above)."""
+
+
+def solve(
+    data: ProblemData,
+    params: SolveParams = SolveParams(),
+    on_progress: Callable[[ProgressEvent], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Result:
+    """Roster the problem within ``params.time_limit_s``.
+
+    Parameters
+    ----------
+    data
+        The problem from :func:`scheduler.roster.problem_data.build_problem`.
+    params
+        Time limit, gap limit, workers and seed (one worker and equal seeds give equal rosters).
+    on_progress
+        Called with a :class:`ProgressEvent` after each phase and each improvement.
+    should_stop
+        Polled between steps; returning True ends the search with the best roster so far.
+
+    Returns
+    -------
+    Result
+        Status, objective (scaled back to value units; lower is better), roster with breaks and
+        activities, objective terms, service KPIs, fairness per agent and the diff against the
+        previous roster.
+
+    Raises
+    ------
+    InfeasibleError
+        When the hard rules cannot all hold, naming the clashing rules and agents.
+    """
+    started = time.monotonic()
+    deadline = started + params.time_limit_s
+    messages: list[str] = list(data.messages)
+
+    def emit(phase: str, ev: Evaluation | None, message: str = "") -> None:
+        if on_progress is not None:
+            on_progress(ProgressEvent(
+                seconds=round(time.monotonic() - started, 3),
+                objective=None if ev is None else unscale(ev.total), bound=None, phase=phase,
+                message=message))
+
+    def stop() -> bool:
+        return should_stop is not None and should_stop()
+
+    clashes, warnings = diagnose.prechecks(data)
+    messages.extend(warnings)
+    if clashes:
+        raise InfeasibleError(clashes)
+    emit("precheck", None, f"{len(data.agents)} agents, {len(data.candidates)} candidate shifts")
+
+    plan, failed = construct(
+        data, params.seed, should_stop=should_stop,
+        on_agent=lambda k: emit("construct", None, f"{k}/{len(data.agents)} agents")
+        if k % 10 == 0 else None)
+    if failed:
+        raise InfeasibleError([diagnose.explain_agent(data, a, params.seed) for a in failed])
+    plan = _polish(plan)
+    best_eval = evaluate(plan)
+    first_feasible = time.monotonic() - started
+    emit("construct", best_eval, f"first feasible roster in {first_feasible:.2f}s")
+
+    plan, best_eval = _warm_start(data, plan, best_eval, messages)
+    status = SolveStatus.FEASIBLE
+    bound: float | None = None
+    if not stop() and time.monotonic() < deadline:
+        if len(data.candidates) <= WHOLE_MODEL_MAX_CANDIDATES:
+            plan, best_eval, proved = _whole(data, plan, best_eval, params, deadline, stop)
+            if proved:
+                status = SolveStatus.OPTIMAL
+                bound = unscale(best_eval.total)
+        else:
+            # A pass of best responses spreads the construction's early choices.
+            plan = improve_agents(plan, params.seed,
+                                  lambda: stop() or time.monotonic() > started + 0.25 * (
+                                      deadline - started))
+            plan = _polish(plan)
+            best_eval = evaluate(plan)
+            emit("improve", best_eval)
+            plan, best_eval, stats = lns.search(
+                plan, deadline=deadline, seed=params.seed, workers=params.workers,
+                max_iterations=params.max_iterations,
+                on_improve=lambda ev: emit("lns", ev), should_stop=should_stop)
+            messages.append(f"LNS: {stats.iterations} neighbourhoods, {stats.improvements} "
+                            f"improvements")
+    polished = _polish(plan)
+    polished_eval = evaluate(polished)
+    if polished_eval.total <= best_eval.total:
+        plan, best_eval = polished, polished_eval
+    messages.append(f"first feasible roster after {first_feasible:.2f}s")
+    emit("done", best_eval)
+    roster = plan.to_roster()
+    gap = None
+    if bound is not None and best_eval.total:
+        gap = abs(unscale(best_eval.total) - bound) / max(1e-9, abs(bound))
+    return Result(
+        status=status,
+        objective=unscale(best_eval.total),
+        bound=bound,
+        gap=gap,
+        seed=params.seed,
+        seconds=round(time.monotonic() - started, 3),
+        roster=roster,
+        objective_terms={k: unscale(v) for k, v in best_eval.terms.items()},
+        kpis=service_kpis(plan),
+        fairness=fairness_report(data, plan),
+        diff=roster_diff(data, plan),
+        messages=tuple(messages),
+    )
+
+
+def _polish(plan: Plan) -> Plan:
+    """Breaks re-placed then queues re-allocated, kept only where the objective improves."""
+    best, best_eval = plan, evaluate(plan)
+    for step in (replace_breaks, allocate):
+        cand = step(best)
+        cand_eval = evaluate(cand)
+        if cand_eval.total <= best_eval.total:
+            best, best_eval = cand, cand_eval
+    return best
+
+
+def _warm_start(
+    data: ProblemData, plan: Plan, ev: Evaluation, messages: list[str]
+) -> tuple[Plan, Evaluation]:
+    """Start from the previous roster if it is still valid and better than the construction."""
+    if data.previous is None or data.previous.horizon_start != data.horizon_start:
+        return plan, ev
+    from scheduler.roster.validate import validate_roster
+
+    if validate_roster(data, data.previous):
+        messages.append("previous roster breaks current rules; not used as a start")
+        return plan, ev
+    try:
+        prev = allocate(plan_from_roster(data, data.previous))
+    except KeyError:
+        return plan, ev
+    prev_eval = evaluate(prev)
+    if prev_eval.total < ev.total:
+        messages.append("warm start from the previous roster")
+        return prev, prev_eval
+    return plan, ev
+
+
+def _whole(
+    data: ProblemData, plan: Plan, ev: Evaluation, params: SolveParams, deadline: float,
+    stop: Callable[[], bool],
+) -> tuple[Plan, Evaluation, bool]:
+    """One model of everything, hinted with ``plan``; (plan, evaluation, proved optimal)."""
+    free = {a: frozenset(range(data.days)) for a in range(len(data.agents))}
+    rm = cpsat_model.build(data, plan, free, mode="full")
+    cpsat_model.hint(rm)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = params.workers
+    solver.parameters.random_seed = params.seed
+    remaining = max(0.05, deadline - time.monotonic() - 0.1)
+    solver.parameters.max_time_in_seconds = remaining
+    if params.gap_limit:
+        solver.parameters.relative_gap_limit = params.gap_limit
+    if params.workers == 1:
+        solver.parameters.max_deterministic_time = remaining
+    status = solver.solve(rm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return plan, ev, False
+    cand = cpsat_model.read_back(rm, solver)
+    cand_eval = evaluate(cand)
+    if cand_eval.total <= ev.total:
+        return cand, cand_eval, status == cp_model.OPTIMAL
+    return plan, ev, False
+
+
+def fairness_report(data: ProblemData, plan: Plan) -> tuple[AgentFairness, ...]:
+    """What each agent got this horizon (counts exclude the ledger carried in)."""
+    out = []
+    for spec in data.agents:
+        a = spec.index
+        agent = data.scenario.agents[a]
+        counts = fairness_counts(data, plan, a)
+        worked = []
+        for d in range(data.days):
+            cand = plan.candidate(a, d)
+            if cand is not None:
+                worked.append((data.date(d), cand.start - d * MINUTES_PER_DAY,
+                               data.templates[cand.template].kind))
+        asked, granted = preference_rules.asked_and_granted(
+            agent, worked, [data.date(d) for d in range(data.days)])
+        out.append(AgentFairness(
+            agent=spec.id,
+            paid_minutes=sum(data.candidates[int(c)].paid_minutes
+                             for c in plan.choice[a] if c >= 0),
+            target_minutes=spec.target_minutes,
+            weekends=counts["weekends"], nights=counts["nights"],
+            late_finishes=counts["late_finishes"], early_starts=counts["early_starts"],
+            preferences_granted=granted, preferences_asked=asked,
+        ))
+    return tuple(out)
+
+
+def roster_diff(data: ProblemData, plan: Plan) -> RosterDiff | None:
+    """Changed agent-days and minutes moved against the previous roster (None without one)."""
+    if data.previous is None:
+        return None
+    offset = (data.previous.horizon_start - data.horizon_start).days
+    before: dict[tuple[str, int], tuple[int, int, str]] = {}
+    for s in data.previous.shifts:
+        day = s.day + offset
+        if 0 <= day < data.days:
+            shift_by = offset * MINUTES_PER_DAY
+            before[(s.agent, day)] = (s.start + shift_by, s.end + shift_by, s.template)
+    changed = []
+    moved_total = 0
+    for spec in data.agents:
+        for d in range(data.days):
+            cand = plan.candidate(spec.index, d)
+            after = None if cand is None else (cand.start, cand.end,
+                                               data.templates[cand.template].id)
+            old = before.get((spec.id, d))
+            is_changed, moved = stability_rules.change(old, after)
+            if is_changed:
+                changed.append(ChangedDay(agent=spec.id, day=d, before=_label(old, d),
+                                          after=_label(after, d)))
+                moved_total += moved
+    return RosterDiff(changed_days=tuple(changed), moved_minutes=moved_total)
+
+
+def _label(shift: tuple[int, int, str] | None, day: int) -> str:
+    if shift is None:
+        return "off"
+    base = day * MINUTES_PER_DAY
+    return f"{shift[2]} {format_clock(shift[0] - base)}-{format_clock(shift[1] - base)}"

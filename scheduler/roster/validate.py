@@ -1,0 +1,213 @@
+"""Check any roster against the hard rules, independently of how it was made.
+
+Used by the ValidateRoster RPC, by planners who edit a roster by hand, and by the tests of the
+solver (a roster the engine returns must validate clean). It reads the scenario's rules directly
+rather than the solver's candidate set, so it also catches an engine bug.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from scheduler.model import format_clock
+from scheduler.model.base import MINUTES_PER_DAY
+from scheduler.roster.cpsat.constraints import availability
+from scheduler.roster.cpsat.constraints.contracts import weekly_limits
+from scheduler.roster.problem_data import ProblemData
+from scheduler.roster.result import Roster, Shift
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule: which rule, whose, which day (None for week-level rules), why."""
+
+    rule: str
+    agent: str
+    day: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.agent}" + ("" if self.day is None else f" day {self.day}")
+        return f"[{self.rule}] {where}: {self.message}"
+
+
+def validate_roster(data: ProblemData, roster: Roster) -> list[Violation]:
+    """Every hard-rule violation in ``roster`` (empty when it is valid).
+
+    Parameters
+    ----------
+    data
+        The problem the roster is for.
+    roster
+        The roster to check.
+
+    Returns
+    -------
+    list[Violation]
+        Ordered by agent, then day.
+    """
+    out: list[Violation] = []
+    scenario = data.scenario
+    if roster.horizon_start != data.horizon_start or roster.days != data.days:
+        out.append(Violation("horizon", "*", None,
+                             f"roster covers {roster.horizon_start}+{roster.days}d, problem "
+                             f"{data.horizon_start}+{data.days}d"))
+    agents = {a.id: a for a in scenario.agents}
+    by_agent: dict[str, dict[int, Shift]] = defaultdict(dict)
+    for shift in roster.shifts:
+        if shift.agent not in agents:
+            out.append(Violation("agent", shift.agent, shift.day, "unknown agent"))
+            continue
+        if not 0 <= shift.day < data.days:
+            out.append(Violation("horizon", shift.agent, shift.day, "day outside the horizon"))
+            continue
+        if shift.day in by_agent[shift.agent]:
+            out.append(Violation("assignment", shift.agent, shift.day, "more than one shift"))
+            continue
+        by_agent[shift.agent][shift.day] = shift
+        out.extend(_check_shift(data, shift))
+    for spec in data.agents:
+        out.extend(_check_week(data, spec.index, by_agent.get(spec.id, {})))
+    return sorted(out, key=lambda v: (v.agent, -1 if v.day is None else v.day, v.rule))
+
+
+def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:
+    scenario = data.scenario
+    agent = scenario.agents[data.agent_index(shift.agent)]
+    contract = scenario.contract(agent.contract)
+    out: list[Violation] = []
+
+    def bad(rule: str, message: str) -> None:
+        out.append(Violation(rule, shift.agent, shift.day, message))
+
+    if shift.template not in contract.shift_templates:
+        bad("contracts", f"template {shift.template!r} not allowed by contract {contract.id!r}")
+        return out
+    tpl = scenario.template(shift.template)
+    start_clock = shift.start - shift.day * MINUTES_PER_DAY
+    length = shift.end - shift.start
+    if start_clock not in tpl.starts():
+        bad("template", f"start {format_clock(start_clock)} not a start of {tpl.id!r}")
+    if length not in tpl.lengths_minutes:
+        bad("template", f"length {length} min not a length of {tpl.id!r}")
+    date = data.date(shift.day)
+    if date in agent.time_off:
+        bad("availability", f"works on time off {date}")
+    elif not availability.available(agent, date, start_clock, length):
+        bad("availability", f"{format_clock(start_clock)}+{length} min outside availability")
+    if shift.paid_minutes != tpl.paid_minutes(length):
+        bad("template", f"paid_minutes {shift.paid_minutes} != {tpl.paid_minutes(length)}")
+    # Breaks: one per rule, in its window, with its length, not overlapping.
+    names = [b.name for b in shift.breaks]
+    expected = [r.name for r in tpl.breaks]
+    if sorted(names) != sorted(expected):
+        bad("breaks", f"breaks {names} but template {tpl.id!r} needs {expected}")
+    spans = sorted((b.start, b.end) for b in shift.breaks)
+    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+        if s2 < e1:
+            bad("breaks", f"breaks overlap at {shift.clock(s2)}")
+    # Pair the i-th break of a name with the i-th rule of that name.
+    pending = defaultdict(list)
+    for r in tpl.breaks:
+        pending[r.name].append(r)
+    for b in sorted(shift.breaks, key=lambda x: x.start):
+        if not pending.get(b.name):
+            continue
+        rule = pending[b.name].pop(0)
+        if b.end - b.start != rule.minutes:
+            bad("breaks", f"{b.name} lasts {b.end - b.start} min, rule says {rule.minutes}")
+        if not (shift.start + rule.earliest_after_start <= b.start
+                and b.end <= shift.start + rule.latest_end_after_start):
+            bad("breaks", f"{b.name} {shift.clock(b.start)}-{shift.clock(b.end)} outside its "
+                          f"window")
+    # Activities: inside the shift, off breaks, one at a time, on skilled queues.
+    acts = sorted(shift.activities, key=lambda a: a.start)
+    for act in acts:
+        if act.queue not in agent.skills:
+            bad("skills", f"works {act.queue!r} without the skill")
+        if act.start < shift.start or act.end > shift.end or act.end <= act.start:
+            bad("activities", f"{act.queue} {shift.clock(act.start)}-{shift.clock(act.end)} "
+                              "outside the shift")
+        for b in shift.breaks:
+            if act.start < b.end and b.start < act.end:
+                bad("activities", f"{act.queue} overlaps {b.name} at {shift.clock(b.start)}")
+    for a1, a2 in zip(acts, acts[1:], strict=False):
+        if a2.start < a1.end:
+            bad("activities", f"activities overlap at {shift.clock(a2.start)}")
+    return out
+
+
+def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Violation]:
+    spec = data.agents[a]
+    contract = spec.contract
+    kinds = {t.id: t.kind for t in data.templates}
+    out: list[Violation] = []
+
+    def bad(rule: str, day: int | None, message: str) -> None:
+        out.append(Violation(rule, spec.id, day, message))
+
+    for w in sorted(set(data.week_of_day)):
+        days = [d for d in range(data.days) if data.week_of_day[d] == w]
+        n = len(days)
+        paid = sum(shifts[d].paid_minutes for d in days if d in shifts)
+        worked = sum(1 for d in days if d in shifts)
+        hi = weekly_limits(contract.max_minutes_per_week, n, upper=True)
+        lo = weekly_limits(contract.min_minutes_per_week, n, upper=False)
+        if paid > hi:
+            bad("contracts", None, f"week {w + 1}: {paid} paid min > max {hi}")
+        if paid < lo:
+            bad("contracts", None, f"week {w + 1}: {paid} paid min < min {lo}")
+        if worked > weekly_limits(contract.max_days, n, upper=True):
+            bad("contracts", None, f"week {w + 1}: {worked} days > max_days {contract.max_days}")
+        if worked < weekly_limits(contract.min_days, n, upper=False):
+            bad("contracts", None, f"week {w + 1}: {worked} days < min_days {contract.min_days}")
+        for kind, limit in contract.max_shifts_by_kind.items():
+            count = sum(1 for d in days if d in shifts and kinds[shifts[d].template] == kind)
+            if count > weekly_limits(limit, n, upper=True):
+                bad("contracts", None, f"week {w + 1}: {count} {kind} shifts > {limit}")
+    # Day series with the previous roster's tail.
+    series: dict[int, tuple[int, int, str] | None] = {}
+    if data.previous is not None:
+        for d in range(-14, 0):
+            series[d] = None
+    for t in spec.tail:
+        series[t.day] = (t.start, t.end, t.kind)
+    for d in range(data.days):
+        s = shifts.get(d)
+        series[d] = None if s is None else (s.start, s.end, kinds[s.template])
+    days_sorted = sorted(series)
+    works = {d: series[d] is not None for d in days_sorted}
+    run = 0
+    for d in days_sorted:
+        run = run + 1 if works[d] else 0
+        if run > contract.max_consecutive_days and d >= 0:
+            bad("sequences", d, f"{run} consecutive days > {contract.max_consecutive_days}")
+    for gap in range(1, contract.min_consecutive_days_off):
+        for d in days_sorted:
+            window = [d + i for i in range(gap + 2)]
+            if not all(i in works for i in window) or window[-1] < 0:
+                continue
+            if works[d] and works[d + gap + 1] and not any(works[d + i] for i in range(1, gap + 1)):
+                bad("sequences", d + 1, f"only {gap} day(s) off, contract needs "
+                                        f"{contract.min_consecutive_days_off}")
+    if contract.max_weekends is not None:
+        weekends = {data.weekend_of_day[d] for d in shifts if data.weekend_of_day[d] is not None}
+        if len(weekends) > contract.max_weekends:
+            bad("sequences", None, f"{len(weekends)} weekends > max {contract.max_weekends}")
+    rest = contract.min_rest_minutes
+    for d in days_sorted:
+        first = series.get(d)
+        if first is None:
+            continue
+        for e in (d + 1, d + 2):
+            second = series.get(e)
+            if second is None or e < 0:
+                continue
+            if second[0] < first[1] + rest:
+                bad("rest", e, f"{(second[0] - first[1]) / 60:.1f} h rest < "
+                               f"{rest / 60:.1f} h")
+        nxt = series.get(d + 1)
+        if nxt is not None and d + 1 >= 0 and (first[2], nxt[2]) in data.forbidden:
+            bad("rest", d + 1, f"forbidden succession {first[2]} -> {nxt[2]}")
+    return out
