@@ -15,14 +15,14 @@ import pandas as pd
 import typer
 from pydantic import ValidationError
 
+from scheduler.cli.common import EXIT_BAD_INPUT, err_console, user_errors
 from scheduler.errors import FieldProblem, InputError
 from scheduler.model import Scenario
 from scheduler.roster.result import Result
+from scheduler.scenario import load_scenario
 
 REQUIRED_COLUMNS = ("queue", "ds", "required_agents", "required_int", "scheduled_needed")
 """Columns of the requirements table the report's evaluation cannot do without (DESIGN §4)."""
-
-EXIT_BAD_INPUT = 2
 
 
 def read_requirements(path: Path, scenario: Scenario) -> pd.DataFrame:
@@ -123,15 +123,16 @@ def build_report(scenario_path: Path, requirements_path: Path, roster_path: Path
     str
         The HTML document.
     """
+    # Read and check every input before touching the pipeline, so bad files are reported even
+    # where a stage cannot run.
+    scenario = load_scenario(scenario_path)
+    requirements = read_requirements(requirements_path, scenario)
+    result = read_result(roster_path, scenario)
     # The pipeline pulls in the forecasting and solver stacks; import it only when a report is
     # actually built so `wfm --help` stays fast.
     from scheduler.pipeline import evaluate_stage, summarize
     from scheduler.report.html import render_report
-    from scheduler.scenario import load_scenario
 
-    scenario = load_scenario(scenario_path)
-    requirements = read_requirements(requirements_path, scenario)
-    result = read_result(roster_path, scenario)
     evaluation = evaluate_stage(scenario, requirements, result.roster)
     summary = summarize(scenario, requirements, result, evaluation)
     return render_report(scenario, requirements, result, evaluation, summary)
@@ -150,23 +151,13 @@ def report(
     ),
 ) -> None:
     """Write the HTML roster report (KPIs, service, coverage, Gantt, fairness, changes)."""
-    try:
+    with user_errors():
         document = build_report(scenario, requirements, roster)
-    except InputError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from exc
-    except ValidationError as exc:
-        # Any domain object built while evaluating that rejects what the files say.
-        typer.echo(f"error: invalid input: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from exc
-    except OSError as exc:
-        typer.echo(f"error: cannot read {exc.filename or ''}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from exc
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(document, encoding="utf-8")
     except OSError as exc:
-        typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
+        err_console.print(f"[bold red]error[/]: cannot write {out}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     typer.echo(f"wrote {out} ({len(document.encode('utf-8')) / 1024:.0f} KB)")
 
