@@ -19,7 +19,7 @@ from scheduler.report import frames, svg
 from scheduler.report.coverage import nice_ticks
 from scheduler.report.html import render_report
 from scheduler.report.tables import service_class
-from scheduler.roster.result import Result
+from scheduler.roster.result import Result, SolveStatus
 
 GENERATED = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
 
@@ -357,3 +357,29 @@ def test_cli_writes_the_report(
     document = out.read_text(encoding="utf-8")
     check_balanced(document)
     assert "&lt;script&gt;" in document
+
+
+def test_an_empty_infeasible_result_still_renders(
+    tiny_scenario: Scenario, tiny_requirements: pd.DataFrame, tiny_result: Result
+) -> None:
+    """No shifts and no evaluated intervals: every section still renders, nothing crashes."""
+    empty = tiny_result.model_copy(
+        update={
+            "status": SolveStatus.INFEASIBLE,
+            "objective": None,
+            "bound": None,
+            "gap": None,
+            "roster": tiny_result.roster.model_copy(update={"shifts": ()}),
+            "fairness": (),
+            "diff": None,
+            "messages": ("contracts: A1 needs 5 days but is available 2",),
+        }
+    )
+    evaluation = pd.DataFrame(
+        columns=["queue", "ds", "offered", "scheduled", "required", "service_level"]
+    )
+    document = render(tiny_scenario, tiny_requirements, empty, evaluation, {})
+    check_balanced(document)
+    assert 'class="badge INFEASIBLE"' in document
+    assert "A1 needs 5 days" in document
+    assert "0 / 2" in document  # agents rostered of available
