@@ -88,7 +88,8 @@ td.good { background: var(--good); color: var(--good-ink); }
 td.near { background: var(--near); color: var(--near-ink); }
 td.bad { background: var(--bad); color: var(--bad-ink); font-weight: 600; }
 td.na { color: var(--muted); }
-table.grid td { text-align: center; } table.grid td.na { background: var(--soft); }
+table.grid td { text-align: center; } table.grid td.l { text-align: left; }
+table.grid td.na { background: var(--soft); }
 tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 .scroll { overflow-x: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12px; color: var(--muted);
