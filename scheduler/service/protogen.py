@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -46,11 +47,12 @@ def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> list[Path]:
         If protoc reports an error.
     """
     import grpc_tools
-    from grpc_tools import protoc
 
     well_known = Path(grpc_tools.__file__).parent / "_proto"
     files = proto_files(proto_root)
     args = [
+        sys.executable,
+        "-m",
         "grpc_tools.protoc",
         f"-I{proto_root}",
         f"-I{well_known}",
@@ -60,9 +62,10 @@ def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> list[Path]:
         *(str(proto_root / f) for f in files),
     ]
     (out_dir / PROTO_PACKAGE).mkdir(parents=True, exist_ok=True)
-    code = protoc.main(args)
-    if code != 0:
-        raise RuntimeError(f"protoc failed with exit code {code}: {' '.join(args)}")
+    # A subprocess: protoc in-process can abort a process that also runs a gRPC server.
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"protoc failed ({done.returncode}): {done.stderr.strip()}")
     return sorted(
         p.relative_to(out_dir)
         for p in (out_dir / PROTO_PACKAGE).iterdir()

@@ -1,0 +1,131 @@
+"""Server settings: one frozen object built from defaults, environment (``WFM_*``) and flags.
+
+Every field can be set by an environment variable named ``WFM_`` + the field name in upper case
+(``WFM_LISTEN``, ``WFM_DATABASE_URL``, ``WFM_WORKERS`` ...); ``wfm serve`` flags override those.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from scheduler.errors import FieldProblem, InputError
+
+ENV_PREFIX = "WFM_"
+
+
+class Settings(BaseModel):
+    """Everything ``build_server`` needs; immutable once built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    listen: str = Field(
+        default="127.0.0.1:50051",
+        description="host:port to bind; port 0 picks a free port (see Server.port)",
+    )
+    data_dir: Path = Field(default=Path("wfm-data"), description="SQLite file, tokens, TLS files")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL (postgresql+psycopg://...); default SQLite in data_dir",
+    )
+    workers: int = Field(default=2, ge=1, le=256, description="worker processes for solves")
+    max_jobs: int = Field(
+        default=8,
+        ge=1,
+        description="solves/forecasts admitted (running + waiting); beyond: RESOURCE_EXHAUSTED",
+    )
+    default_time_limit_s: float = Field(default=30.0, gt=0, description="solve limit if unset")
+    max_time_limit_s: float = Field(default=3600.0, gt=0, description="cap on any solve")
+    deadline_margin_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="GenerateRoster stops the solver this long before the call's deadline",
+    )
+    solver_workers: int = Field(default=1, ge=1, description="CP-SAT workers per solve if unset")
+    auth_file: Path | None = Field(
+        default=None,
+        description="tokens file (YAML/JSON); default data_dir/tokens.json, created on first start",
+    )
+    tokens_json: str | None = Field(
+        default=None, description="tokens as a JSON list (WFM_TOKENS_JSON), added to auth_file"
+    )
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = Field(
+        default=None, description="CA bundle for client certificates; set to require mutual TLS"
+    )
+    max_message_mb: int = Field(default=64, ge=1, le=2047)
+    max_concurrent_rpcs: int = Field(default=200, ge=1)
+    keepalive_time_s: int = Field(default=60, ge=1)
+    keepalive_timeout_s: int = Field(default=20, ge=1)
+    grace_s: float = Field(default=10.0, ge=0, description="in-flight calls' grace on shutdown")
+    metrics_listen: str | None = Field(
+        default="127.0.0.1:9464", description="host:port of the Prometheus endpoint; empty = off"
+    )
+    reflection: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @model_validator(mode="after")
+    def _tls_pairs(self) -> Settings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key must be given together")
+        if self.tls_client_ca is not None and self.tls_cert is None:
+            raise ValueError("tls_client_ca (mutual TLS) needs tls_cert and tls_key")
+        if self.default_time_limit_s > self.max_time_limit_s:
+            raise ValueError("default_time_limit_s exceeds max_time_limit_s")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL: the configured one, or a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'wfm.db').resolve()}"
+
+    @property
+    def resolved_auth_file(self) -> Path:
+        """The tokens file: the configured one, or ``tokens.json`` in the data directory."""
+        return self.auth_file or self.data_dir / "tokens.json"
+
+    @property
+    def tls(self) -> bool:
+        """Whether the server speaks TLS."""
+        return self.tls_cert is not None
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build settings from the environment, then ``overrides`` (flags); ``None`` values are skipped.
+
+    Raises
+    ------
+    InputError
+        Naming each bad setting and the environment variable or flag it came from.
+    """
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in env and env[key] != "":
+            raw[name] = env[key]
+    if "WFM_TOKENS" in env and "tokens_json" not in raw:
+        raw["tokens_json"] = env["WFM_TOKENS"]
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            raw[name] = value
+    if raw.get("metrics_listen") in ("", "off", "none"):
+        raw["metrics_listen"] = None
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            FieldProblem(".".join(str(p) for p in e["loc"]) or "settings", e.get("input"), e["msg"])
+            for e in exc.errors()
+        ]
+        raise InputError("settings (WFM_* environment and flags)", problems) from exc

@@ -1,0 +1,158 @@
+"""Versioned schema migrations: a ``wfm_schema`` table records the applied version.
+
+Why not alembic: the schema is small and the service must upgrade itself on start with nothing to
+set up; a list of numbered steps, each a function of a connection, run in one transaction under a
+lock, is enough and is easy to read. To change the schema, append a step (never edit an applied
+one) and update :mod:`scheduler.service.store.models` to match; ``test_service_store`` checks
+that the migrated schema and the models agree.
+
+On PostgreSQL the upgrade holds an advisory lock, so replicas starting together do not race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+
+log = logging.getLogger(__name__)
+
+_ADVISORY_LOCK_ID = 7_264_001
+
+
+def _v1_initial(conn: Connection) -> None:
+    """Rosters, versions, jobs and the audit trail (a frozen snapshot of schema version 1)."""
+    md = MetaData()
+    tz = DateTime(timezone=True)
+    Table(
+        "rosters",
+        md,
+        Column("id", String(64), primary_key=True),
+        Column("tenant", String(128), nullable=False, index=True),
+        Column("site", String(256), nullable=False),
+        Column("horizon_start", String(10), nullable=False),
+        Column("days", Integer, nullable=False),
+        Column("latest_version", Integer, nullable=False),
+        Column("published_version", Integer, nullable=False),
+        Column("created_by", String(256), nullable=False),
+        Column("create_time", tz, nullable=False),
+        Column("update_time", tz, nullable=False, index=True),
+    )
+    Table(
+        "roster_versions",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("roster_id", String(64), nullable=False, index=True),
+        Column("tenant", String(128), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("state", String(16), nullable=False),
+        Column("result_json", Text, nullable=False),
+        Column("kpis_json", Text, nullable=False),
+        Column("inputs_sha256", String(64), nullable=False),
+        Column("request_id", String(256), nullable=True),
+        Column("job_id", String(64), nullable=True),
+        Column("created_by", String(256), nullable=False),
+        Column("create_time", tz, nullable=False),
+        Column("published_by", String(256), nullable=True),
+        Column("publish_time", tz, nullable=True),
+        UniqueConstraint("roster_id", "version", name="uq_roster_versions_roster_version"),
+        UniqueConstraint("tenant", "request_id", name="uq_roster_versions_request"),
+    )
+    Table(
+        "jobs",
+        md,
+        Column("id", String(64), primary_key=True),
+        Column("tenant", String(128), nullable=False, index=True),
+        Column("site", String(256), nullable=False),
+        Column("request_id", String(256), nullable=True),
+        Column("state", String(16), nullable=False, index=True),
+        Column("roster_id", String(64), nullable=False),
+        Column("expected_version", Integer, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("input_blob", Text, nullable=False),
+        Column("inputs_sha256", String(64), nullable=False),
+        Column("progress_json", Text, nullable=True),
+        Column("solve_json", Text, nullable=True),
+        Column("error", Text, nullable=False),
+        Column("error_code", String(32), nullable=False),
+        Column("clashes_json", Text, nullable=False),
+        Column("created_by", String(256), nullable=False),
+        Column("create_time", tz, nullable=False),
+        Column("start_time", tz, nullable=True),
+        Column("end_time", tz, nullable=True),
+        UniqueConstraint("tenant", "request_id", name="uq_jobs_request"),
+    )
+    Table(
+        "audit_events",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("time", tz, nullable=False, index=True),
+        Column("tenant", String(128), nullable=False, index=True),
+        Column("principal", String(256), nullable=False),
+        Column("action", String(64), nullable=False),
+        Column("target", String(64), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("inputs_sha256", String(64), nullable=False),
+        Column("details_json", Text, nullable=False),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema: rosters, roster_versions, jobs, audit_events", _v1_initial),
+]
+"""Schema steps in order: (version, description, step)."""
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version recorded in the database (0 for an empty database)."""
+    if not inspect(conn).has_table("wfm_schema"):
+        return 0
+    value = conn.execute(text("SELECT max(version) FROM wfm_schema")).scalar()
+    return int(value or 0)
+
+
+def upgrade(engine: Engine) -> list[int]:
+    """Apply every pending step in one transaction; returns the versions applied."""
+    applied: list[int] = []
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _ADVISORY_LOCK_ID})
+        if not inspect(conn).has_table("wfm_schema"):
+            conn.execute(
+                text(
+                    "CREATE TABLE wfm_schema (version INTEGER PRIMARY KEY, "
+                    "description VARCHAR(256) NOT NULL, applied_at VARCHAR(40) NOT NULL)"
+                )
+            )
+        have = current_version(conn)
+        for version, description, step in MIGRATIONS:
+            if version <= have:
+                continue
+            log.info("applying schema migration", extra={"version": version, "step": description})
+            step(conn)
+            conn.execute(
+                text(
+                    "INSERT INTO wfm_schema (version, description, applied_at) VALUES (:v, :d, :t)"
+                ),
+                {"v": version, "d": description, "t": dt.datetime.now(dt.UTC).isoformat()},
+            )
+            applied.append(version)
+    return applied
