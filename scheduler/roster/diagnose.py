@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import format_clock
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import ProblemData
@@ -67,19 +66,7 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
     plan = Plan.empty(data)
     rm = cpsat_model.build(data, plan, {a: frozenset(range(data.days))}, mode="shifts",
                            guarded=GUARDED)
-    literals = [rm.guards[f] for f in GUARDED]
-    rm.model.add_assumptions(literals)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = 10.0
-    status = solver.solve(rm.model)
-    names = {rm.guards[f].index: f for f in GUARDED}
-    if status == cp_model.INFEASIBLE:
-        core = [names[i] for i in solver.sufficient_assumptions_for_infeasibility()
-                if i in names]
-    else:
-        core = []
+    core = _minimal_core(rm, seed)
     details = {
         "contracts": (f"min {contract.min_minutes_per_week}/max {contract.max_minutes_per_week} "
                       f"paid min, {contract.min_days}-{contract.max_days} days"),
@@ -87,7 +74,7 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
                       f"{contract.min_consecutive_days_off} days off in a row"
                       + ("" if contract.max_weekends is None
                          else f", max {contract.max_weekends} weekends")),
-        "rest": f"min rest {format_clock(contract.min_rest_minutes)} h:min, forbidden successions",
+        "rest": f"min rest {contract.min_rest_minutes / 60:g} h, forbidden successions",
         "breaks": "break windows",
     }
     if not core:
@@ -96,3 +83,29 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
     parts = "; ".join(f"{f} ({details[f]})" for f in core)
     return (f"agent {spec.id}: contract {contract.id!r} rules clash with its availability and "
             f"time off: {parts}")
+
+
+def _minimal_core(rm: cpsat_model.RosterModel, seed: int) -> list[str]:
+    """Families whose rules together are infeasible, none of them removable (deletion filter).
+
+    CP-SAT's sufficient assumptions need not be minimal; dropping each family in turn and keeping
+    it only if the rest become feasible gives a core a planner can act on.
+    """
+
+    def infeasible(families: list[str]) -> bool:
+        rm.model.clear_assumptions()
+        rm.model.add_assumptions([rm.guards[f] for f in families])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = 5.0
+        return solver.solve(rm.model) == cp_model.INFEASIBLE
+
+    core = list(GUARDED)
+    if not infeasible(core):
+        return []
+    for family in list(core):
+        trial = [f for f in core if f != family]
+        if infeasible(trial):
+            core = trial
+    return core
