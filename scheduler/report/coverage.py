@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from scheduler.report import svg
 from scheduler.report.frames import CoverageSeries
 from scheduler.report.labels import day_label
 from scheduler.report.style import (
+    CLOSED_COLOUR,
     GRID_COLOUR,
     MINOR_GRID_COLOUR,
     REQUIRED_COLOUR,
@@ -206,7 +207,23 @@ def _day_tooltips(series: CoverageSeries, days: int, start: dt.date, x: Scale) -
     return out
 
 
-def coverage_chart(series: CoverageSeries, start: dt.date, colour: str, label: str) -> str:
+def _closed(closed: Sequence[tuple[int, int]], interval_minutes: int, x: Scale) -> str:
+    """Grey boxes behind the closed hours, so a zero requirement there reads as 'closed'."""
+    d = "".join(
+        f"M{svg.num(x(a / interval_minutes))} {TOP}H{svg.num(x(b / interval_minutes))}"
+        f"V{TOP + PLOT_HEIGHT}H{svg.num(x(a / interval_minutes))}Z"
+        for a, b in closed
+    )
+    return svg.element("path", {"d": d, "fill": CLOSED_COLOUR}) if d else ""
+
+
+def coverage_chart(
+    series: CoverageSeries,
+    start: dt.date,
+    colour: str,
+    label: str,
+    closed: Sequence[tuple[int, int]] = (),
+) -> str:
     """The SVG coverage chart of one queue.
 
     Parameters
@@ -219,6 +236,8 @@ def coverage_chart(series: CoverageSeries, start: dt.date, colour: str, label: s
         The queue's colour.
     label
         Accessible name of the chart.
+    closed
+        Horizon-minute ranges when the site is closed, shaded grey.
 
     Returns
     -------
@@ -238,6 +257,7 @@ def coverage_chart(series: CoverageSeries, start: dt.date, colour: str, label: s
 
     per_hour = 60 / series.interval_minutes
     children = [
+        _closed(closed, series.interval_minutes, x),
         *_grid(series, days, x, y, ticks),
         svg.element(
             "path",

@@ -103,6 +103,31 @@ def coverage_series(evaluation: pd.DataFrame, scenario: Scenario, queue: str) ->
     return CoverageSeries(queue, step, np.nan_to_num(required), np.nan_to_num(scheduled))
 
 
+def closed_spans(scenario: Scenario) -> list[tuple[int, int]]:
+    """Horizon-minute ranges when the site is closed (special days' hours included).
+
+    Parameters
+    ----------
+    scenario
+        Gives the horizon and the site's opening hours.
+
+    Returns
+    -------
+    list of tuple of int
+        ``[start, end)`` ranges in minutes from the horizon's first midnight, in order.
+    """
+    spans = []
+    for day, date in enumerate(scenario.horizon.dates()):
+        cursor = 0
+        for window in scenario.site.hours_on(date):
+            if window.start > cursor:
+                spans.append((day * MINUTES_PER_DAY + cursor, day * MINUTES_PER_DAY + window.start))
+            cursor = max(cursor, window.end)
+        if cursor < MINUTES_PER_DAY:
+            spans.append((day * MINUTES_PER_DAY + cursor, (day + 1) * MINUTES_PER_DAY))
+    return spans
+
+
 def staffing_gaps(evaluation: pd.DataFrame, interval_minutes: int) -> StaffingGaps:
     """Agent-hours short of and above the requirement, and how many intervals fall short.
 

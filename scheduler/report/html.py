@@ -23,7 +23,14 @@ from scheduler.report import frames, tables
 from scheduler.report.coverage import coverage_chart
 from scheduler.report.gantt import gantt_chart, time_window
 from scheduler.report.labels import day_label, goal_text, number, percent, queue_label
-from scheduler.report.style import BREAK_COLOUR, CSS, IDLE_COLOUR, REQUIRED_COLOUR, SHORTFALL_COLOUR
+from scheduler.report.style import (
+    BREAK_COLOUR,
+    CLOSED_COLOUR,
+    CSS,
+    IDLE_COLOUR,
+    REQUIRED_COLOUR,
+    SHORTFALL_COLOUR,
+)
 from scheduler.report.style import queue_colours as make_queue_colours
 from scheduler.roster.result import Result
 
@@ -240,6 +247,7 @@ def coverage_html(scenario: Scenario, evaluation: pd.DataFrame, colours: Mapping
         Figures, one per queue.
     """
     figures = []
+    closed = frames.closed_spans(scenario)
     for queue in scenario.queues:
         series = frames.coverage_series(evaluation, scenario, queue.id)
         legend = "".join(
@@ -247,6 +255,7 @@ def coverage_html(scenario: Scenario, evaluation: pd.DataFrame, colours: Mapping
                 _swatch(colours[queue.id], "scheduled on queue"),
                 _swatch(REQUIRED_COLOUR, "required", line=True),
                 _swatch(SHORTFALL_COLOUR, "short of requirement"),
+                _swatch(CLOSED_COLOUR, "site closed"),
             )
         )
         label = f"{queue_label(queue)}: agents required and scheduled per interval"
@@ -254,7 +263,8 @@ def coverage_html(scenario: Scenario, evaluation: pd.DataFrame, colours: Mapping
             f"<figure><h3>{escape(queue_label(queue))} "
             f'<small class="note">{escape(queue.channel.value)} · {escape(goal_text(queue))}'
             f'</small></h3><div class="legend">{legend}</div>'
-            f"{coverage_chart(series, scenario.horizon.start, colours[queue.id], label)}</figure>"
+            f"{coverage_chart(series, scenario.horizon.start, colours[queue.id], label, closed)}"
+            "</figure>"
         )
     return "".join(figures)
 

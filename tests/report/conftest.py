@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scheduler.model import Scenario
+from scheduler.model import WEEKDAYS, Scenario
 from scheduler.roster.result import (
     ActivitySpan,
     AgentFairness,
@@ -34,10 +34,18 @@ START = dt.date(2025, 3, 3)  # a Monday
 HOSTILE_NAME = "<script>alert('x')</script>"
 
 
-def scenario_dict(agents: list[dict[str, Any]], queues: list[dict[str, Any]], days: int) -> dict:
-    """A valid scenario mapping around the given agents and queues."""
+def scenario_dict(
+    agents: list[dict[str, Any]],
+    queues: list[dict[str, Any]],
+    days: int,
+    opening_hours: dict[str, list[dict[str, str]]] | None = None,
+) -> dict[str, Any]:
+    """A valid scenario mapping around the given agents and queues (open all day by default)."""
+    site: dict[str, Any] = {"name": "Lisbon & Co contact centre", "timezone": "Europe/Lisbon"}
+    if opening_hours is not None:
+        site["opening_hours"] = opening_hours
     return {
-        "site": {"name": "Lisbon & Co contact centre", "timezone": "Europe/Lisbon"},
+        "site": site,
         "horizon": {"start": START.isoformat(), "days": days},
         "queues": queues,
         "contracts": [{"id": "full", "shift_templates": ["day"], "max_minutes_per_week": 2400}],
@@ -336,7 +344,9 @@ def build_week(
     """Scenario, requirements, result, evaluation and summary of a realistic week."""
     rng = np.random.default_rng(seed)
     agents = _week_agents(agent_count)
-    scenario = parse_scenario(scenario_dict(agents, WEEK_QUEUES, days=7))
+    hours = {day: [{"start": "07:00", "end": "23:00"}] for day in WEEKDAYS[:6]}
+    hours["sun"] = [{"start": "08:00", "end": "22:30"}]
+    scenario = parse_scenario(scenario_dict(agents, WEEK_QUEUES, days=7, opening_hours=hours))
     shifts = []
     for i, agent in enumerate(agents):
         off = {i % 7, (i + 1) % 7}  # two consecutive days off, rotating through the week

@@ -216,6 +216,14 @@ def test_coverage_series_places_intervals_on_the_grid(
     assert series.scheduled[0] == 0  # closed at midnight
 
 
+def test_closed_spans_complement_the_opening_hours(
+    realistic_week: tuple[Scenario, pd.DataFrame, Result, pd.DataFrame, dict[str, Any]],
+) -> None:
+    spans = frames.closed_spans(realistic_week[0])
+    assert spans[:3] == [(0, 420), (1380, 1440), (1440, 1440 + 420)]  # Mon 07:00-23:00
+    assert spans[-1] == (6 * 1440 + 1350, 7 * 1440)  # Sunday closes 22:30
+
+
 @pytest.mark.parametrize(
     ("value", "goal", "expected"),
     [(0.81, 0.8, "good"), (0.77, 0.8, "near"), (0.70, 0.8, "bad"), (0.5, None, "na")],
