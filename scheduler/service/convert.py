@@ -209,7 +209,15 @@ def forecast_frame(rows: Sequence[demand_pb2.ForecastRow], field: str = "forecas
     )
 
 
-_REQUIREMENT_COLUMNS = ("required_agents", "required_int", "scheduled_needed")
+_REQUIREMENT_COLUMNS = (
+    "required_agents",
+    "required_int",
+    "scheduled_needed",
+    "offered",
+    "aht_s",
+    "sl_curve",
+    "curve_start",
+)
 
 
 def requirements_frame(
@@ -219,14 +227,20 @@ def requirements_frame(
     import pandas as pd
 
     _check_queue(rows, field)
-    _finite(rows, ("required_agents",), field)
+    _finite(rows, ("required_agents", "offered", "aht_s"), field)
     data: dict[str, Any] = {
         "queue": [r.queue for r in rows],
         "ds": pd.to_datetime(_parse_ds([r.ds for r in rows], field)),
         "required_agents": [r.required_agents for r in rows],
         "required_int": [r.required_int for r in rows],
         "scheduled_needed": [r.scheduled_needed for r in rows],
+        "offered": [r.offered for r in rows],
+        "aht_s": [r.aht_s for r in rows],
     }
+    if any(r.sl_curve for r in rows):
+        # The requirements table stores the curve as ';'-joined numbers (as in its CSV).
+        data["sl_curve"] = [";".join(f"{x:.6g}" for x in r.sl_curve) for r in rows]
+        data["curve_start"] = [r.curve_start for r in rows]
     value_keys = sorted({k for r in rows for k in r.values})
     label_keys = sorted({k for r in rows for k in r.labels})
     for key in value_keys:
@@ -293,6 +307,14 @@ def _num(record: Mapping[str, Any], key: str, default: float = 0.0) -> float:
     return default if math.isnan(number) else number
 
 
+def _curve(value: Any) -> list[float]:
+    if isinstance(value, str):
+        return [float(x) for x in value.split(";") if x.strip()]
+    if isinstance(value, list | tuple):
+        return [float(x) for x in value]
+    return []
+
+
 def requirements_to_proto(frame: pd.DataFrame) -> list[demand_pb2.Requirement]:
     """The requirements frame as messages; unknown columns go to ``values``/``labels``."""
     rows = []
@@ -305,6 +327,10 @@ def requirements_to_proto(frame: pd.DataFrame) -> list[demand_pb2.Requirement]:
                 required_agents=_num(rec, "required_agents"),
                 required_int=int(_num(rec, "required_int")),
                 scheduled_needed=int(_num(rec, "scheduled_needed")),
+                offered=_num(rec, "offered"),
+                aht_s=_num(rec, "aht_s"),
+                sl_curve=_curve(rec.get("sl_curve")),
+                curve_start=int(_num(rec, "curve_start")),
                 values=values,
                 labels=labels,
             )

@@ -1,7 +1,7 @@
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -69,7 +69,7 @@ class ForecastMetric(_message.Message):
     def __init__(self, queue: _Optional[str] = ..., model: _Optional[str] = ..., selected: _Optional[bool] = ..., values: _Optional[_Mapping[str, float]] = ..., labels: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class Requirement(_message.Message):
-    __slots__ = ("queue", "ds", "required_agents", "required_int", "scheduled_needed", "values", "labels")
+    __slots__ = ("queue", "ds", "required_agents", "required_int", "scheduled_needed", "values", "labels", "offered", "aht_s", "sl_curve", "curve_start")
     class ValuesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -91,6 +91,10 @@ class Requirement(_message.Message):
     SCHEDULED_NEEDED_FIELD_NUMBER: _ClassVar[int]
     VALUES_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
+    OFFERED_FIELD_NUMBER: _ClassVar[int]
+    AHT_S_FIELD_NUMBER: _ClassVar[int]
+    SL_CURVE_FIELD_NUMBER: _ClassVar[int]
+    CURVE_START_FIELD_NUMBER: _ClassVar[int]
     queue: str
     ds: str
     required_agents: float
@@ -98,7 +102,11 @@ class Requirement(_message.Message):
     scheduled_needed: int
     values: _containers.ScalarMap[str, float]
     labels: _containers.ScalarMap[str, str]
-    def __init__(self, queue: _Optional[str] = ..., ds: _Optional[str] = ..., required_agents: _Optional[float] = ..., required_int: _Optional[int] = ..., scheduled_needed: _Optional[int] = ..., values: _Optional[_Mapping[str, float]] = ..., labels: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    offered: float
+    aht_s: float
+    sl_curve: _containers.RepeatedScalarFieldContainer[float]
+    curve_start: int
+    def __init__(self, queue: _Optional[str] = ..., ds: _Optional[str] = ..., required_agents: _Optional[float] = ..., required_int: _Optional[int] = ..., scheduled_needed: _Optional[int] = ..., values: _Optional[_Mapping[str, float]] = ..., labels: _Optional[_Mapping[str, str]] = ..., offered: _Optional[float] = ..., aht_s: _Optional[float] = ..., sl_curve: _Optional[_Iterable[float]] = ..., curve_start: _Optional[int] = ...) -> None: ...
 
 class ScheduledStaff(_message.Message):
     __slots__ = ("queue", "ds", "agents")
