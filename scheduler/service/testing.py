@@ -137,7 +137,7 @@ def client_for(address: str) -> Client:
     )
 
 
-def tiny_scenario(site: str = "lisbon", agents: int = 3, days: int = 1) -> scenario_pb2.Scenario:
+def tiny_scenario(site: str = "lisbon", agents: int = 3, days: int = 2) -> scenario_pb2.Scenario:
     """One voice queue open 08:00-16:00, ``agents`` full-timers on an 8 h day template."""
     day_window = scenario_pb2.TimeWindowList(
         windows=[scenario_pb2.TimeWindow(start=8 * 60, end=16 * 60)]
@@ -190,7 +190,7 @@ def tiny_scenario(site: str = "lisbon", agents: int = 3, days: int = 1) -> scena
     )
 
 
-def tiny_forecast(days: int = 1, offered: float = 12.0) -> list[demand_pb2.ForecastRow]:
+def tiny_forecast(days: int = 2, offered: float = 12.0) -> list[demand_pb2.ForecastRow]:
     """Half-hourly voice demand 08:00-16:00 on each day from 2025-03-03."""
     rows = []
     for day in range(days):
@@ -216,7 +216,7 @@ def roster_input(
     roster_id: str = "",
     expected_version: int = 0,
     agents: int = 3,
-    days: int = 1,
+    days: int = 2,
 ) -> roster_service_pb2.RosterInput:
     """A complete tiny roster request input."""
     return roster_service_pb2.RosterInput(

@@ -157,7 +157,7 @@ def test_tenants_are_isolated(repo: Repository) -> None:
 
 def test_idempotent_by_request_id(repo: Repository) -> None:
     """The same request id stores once and finds the first result."""
-    roster, v1 = repo.add_version(new_version(request_id="req-1"))
+    roster, _ = repo.add_version(new_version(request_id="req-1"))
     found = repo.find_version_by_request("acme", "req-1")
     assert found is not None and (found.roster_id, found.version) == (roster.id, 1)
     again_roster, again = repo.add_version(new_version(request_id="req-1"))
