@@ -226,3 +226,16 @@ def roster_input(
         roster_id=roster_id,
         expected_version=expected_version,
     )
+
+
+def busy_input(time_limit: float = 30.0, site: str = "lisbon") -> roster_service_pb2.RosterInput:
+    """A 30-agent week with flexible starts and lengths: searches until its time limit."""
+    inp = roster_input(site=site, time_limit=time_limit, agents=30, days=7)
+    template = inp.scenario.shift_templates[0]
+    template.start_earliest = 6 * 60
+    template.start_latest = 10 * 60
+    del template.lengths_minutes[:]
+    template.lengths_minutes.extend([360, 420, 480])
+    for row in inp.forecast:
+        row.offered = 40.0
+    return inp
