@@ -60,7 +60,7 @@ def search(
     max_iterations: int | None = None,
     on_improve: Callable[[Evaluation], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    start_size: int = 8,
+    start_size: int = 4,
 ) -> tuple[Plan, Evaluation, LnsStats]:
     """Improve ``plan`` until ``deadline`` (``time.monotonic()``) or ``max_iterations``."""
     data = plan.data
@@ -77,7 +77,7 @@ def search(
         free = neighbourhood(best, rng, size)
         rm = cpsat_model.build(data, best, free, mode="full")
         cpsat_model.hint(rm)
-        budget = min(3.0, max(0.05, deadline - time.monotonic() - 0.05))
+        budget = min(1.0, max(0.05, deadline - time.monotonic() - 0.05))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed + stats.iterations
@@ -87,9 +87,9 @@ def search(
             solver.parameters.max_deterministic_time = budget / 2
         status = solver.solve(rm.model)
         if status == cp_model.OPTIMAL and solver.wall_time < budget / 3:
-            size = min(len(data.agents), size + 2)
+            size = min(len(data.agents), size + 1)
         elif status != cp_model.OPTIMAL:
-            size = max(2, size - 1)
+            size = max(3, size - 1)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         candidate = cpsat_model.read_back(rm, solver)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.errors import FieldProblem, InputError
-from scheduler.model import WEEKDAYS, Agent, Contract, FairnessLedgerEntry, Scenario, ShiftTemplate
+from scheduler.model import WEEKDAYS, Contract, FairnessLedgerEntry, Scenario, ShiftTemplate
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.cpsat.constraints import availability, cost, preferences, stability
 from scheduler.roster.result import Roster
@@ -55,7 +55,7 @@ def scale(value: float) -> int:
 
     This is the only place floats become solver integers; :func:`unscale` inverts it.
     """
-    return int(round(value * SCALE))
+    return round(value * SCALE)
 
 
 def unscale(units: float) -> float:
@@ -525,12 +525,13 @@ def _demand(
     for row in np.flatnonzero(inside):
         q = queue_ids[str(frame["queue"].iloc[row])]
         t = int(t_index[row])
-        need = int(math.ceil(float(needed.iloc[row]) - 1e-9))
+        need = math.ceil(float(needed.iloc[row]) - 1e-9)
         offered = _number(frame, "offered", row)
         curve: list[float] = []
         start = 0
         raw_curve = frame["sl_curve"].iloc[row] if "sl_curve" in frame.columns else None
-        if isinstance(raw_curve, str) and raw_curve.strip() and not scenario.queues[q].channel.is_deferred:
+        immediate = not scenario.queues[q].channel.is_deferred
+        if isinstance(raw_curve, str) and raw_curve.strip() and immediate:
             try:
                 curve = [float(x) for x in raw_curve.split(";") if x.strip()]
             except ValueError:

@@ -119,13 +119,10 @@ def solve(
                 status = SolveStatus.OPTIMAL
                 bound = unscale(best_eval.total)
         else:
-            # A pass of best responses spreads the construction's early choices.
-            plan = improve_agents(plan, params.seed,
-                                  lambda: stop() or time.monotonic() > started + 0.25 * (
-                                      deadline - started))
-            plan = _polish(plan)
-            best_eval = evaluate(plan)
-            emit("improve", best_eval)
+            # Rounds of best responses (each agent's week against everybody else), each
+            # followed by exact breaks and queues, while they pay and within a third of the time.
+            plan, best_eval = _best_responses(plan, best_eval, params.seed, stop,
+                                              started + (deadline - started) / 3, emit)
             plan, best_eval, stats = lns.search(
                 plan, deadline=deadline, seed=params.seed, workers=params.workers,
                 max_iterations=params.max_iterations,
@@ -167,6 +164,26 @@ def _polish(plan: Plan) -> Plan:
         if cand_eval.total <= best_eval.total:
             best, best_eval = cand, cand_eval
     return best
+
+
+def _best_responses(
+    plan: Plan, ev: Evaluation, seed: int, stop: Callable[[], bool], until: float,
+    emit: Callable[[str, Evaluation | None, str], None],
+) -> tuple[Plan, Evaluation]:
+    """Best-response rounds until one fails to improve or time runs out."""
+    for round_no in range(20):
+        def out_of_time() -> bool:
+            return stop() or time.monotonic() > until
+
+        if out_of_time():
+            break
+        cand = _polish(improve_agents(plan, seed + round_no, out_of_time))
+        cand_eval = evaluate(cand)
+        if cand_eval.total >= ev.total:
+            break
+        plan, ev = cand, cand_eval
+        emit("improve", ev, f"best-response round {round_no + 1}")
+    return plan, ev
 
 
 def _warm_start(

@@ -7,6 +7,7 @@ rather than the solver's candidate set, so it also catches an engine bug.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -104,7 +105,7 @@ def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:
     if sorted(names) != sorted(expected):
         bad("breaks", f"breaks {names} but template {tpl.id!r} needs {expected}")
     spans = sorted((b.start, b.end) for b in shift.breaks)
-    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
         if s2 < e1:
             bad("breaks", f"breaks overlap at {shift.clock(s2)}")
     # Pair the i-th break of a name with the i-th rule of that name.
@@ -132,7 +133,7 @@ def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:
         for b in shift.breaks:
             if act.start < b.end and b.start < act.end:
                 bad("activities", f"{act.queue} overlaps {b.name} at {shift.clock(b.start)}")
-    for a1, a2 in zip(acts, acts[1:], strict=False):
+    for a1, a2 in itertools.pairwise(acts):
         if a2.start < a1.end:
             bad("activities", f"activities overlap at {shift.clock(a2.start)}")
     return out

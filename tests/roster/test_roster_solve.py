@@ -97,7 +97,8 @@ def test_zero_weight_creates_no_variables(make_scenario, make_requirements):
     rules = sc.rules.model_copy(update={"objective": sc.rules.objective.model_copy(
         update={"fairness": 0.0})})
     data0 = build_problem(sc.model_copy(update={"rules": rules}), make_requirements(sc))
-    names0 = [v.name for v in cpsat_model.build(data0, Plan.empty(data0), free).model.proto.variables]
+    model0 = cpsat_model.build(data0, Plan.empty(data0), free).model
+    names0 = [v.name for v in model0.proto.variables]
     assert not any(n.startswith("fair[") for n in names0)
 
 

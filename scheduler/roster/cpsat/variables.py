@@ -116,7 +116,7 @@ def add_linear(model: cp_model.CpModel, constraint: object) -> None:
 
     A constant falsehood is a bug in the caller (the incumbent breaks a hard rule).
     """
-    if isinstance(constraint, bool) or isinstance(constraint, (int,)):
+    if isinstance(constraint, (bool, int)):
         if not constraint:
             raise ValueError("a fixed part of the incumbent violates a hard rule")
         return

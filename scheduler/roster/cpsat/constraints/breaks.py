@@ -51,7 +51,8 @@ class BreakVars:
         for (a, d, p, r), options in self.place.items():
             cand = plan.candidate(a, d)
             starts = plan.breaks.get((a, d), ())
-            chosen = starts[r] if cand is not None and cand.template == p and r < len(starts) else None
+            same = cand is not None and cand.template == p and r < len(starts)
+            chosen = starts[r] if same else None
             for s, var in options.items():
                 model.add_hint(var, s == chosen)
 
@@ -95,7 +96,8 @@ def add(rm: RosterModel) -> list[Term]:
                     options: dict[int, cp_model.IntVar] = {}
                     for s, xs in sorted(allowed.items()):
                         clock = format_clock(s * data.interval - d * MINUTES_PER_DAY)
-                        var = model.new_bool_var(f"break[{agent_id},d{d},{tpl.id},{spec.name}@{clock}]")
+                        var = model.new_bool_var(
+                            f"break[{agent_id},d{d},{tpl.id},{spec.name}@{clock}]")
                         rm.require("breaks", var <= cp_model.LinearExpr.sum(xs))
                         options[s] = var
                         for t in range(s, s + spec.span):

@@ -20,6 +20,7 @@ Skills are hard (flows only go to the group's queues); coverage is soft.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -152,7 +153,7 @@ def add(rm: RosterModel) -> list[Term]:
         units = [model.new_bool_var(f"unit[{data.queues[q]},t{t},{b + k + 1}]")
                  for k in range(len(gains))]
         model.add(cp_model.LinearExpr.sum(units) == expr)
-        for u1, u2 in zip(units, units[1:], strict=False):
+        for u1, u2 in itertools.pairwise(units):
             model.add_implication(u2, u1)
         cv.units[(q, t)] = units
         weights.extend(units)

@@ -11,6 +11,7 @@ which suits the neighbourhood search. ``n`` is modelled with ordered booleans
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -77,7 +78,7 @@ def add(rm: RosterModel) -> list[Term]:
                 for j in range(len(moving))
             ]
             rm.model.add(cp_model.LinearExpr.sum(levels) == cp_model.LinearExpr.sum(moving))
-            for z1, z2 in zip(levels, levels[1:], strict=False):
+            for z1, z2 in itertools.pairwise(levels):
                 rm.model.add_implication(z2, z1)
             for j, z in enumerate(levels):
                 variables.append(z)

@@ -15,7 +15,6 @@ linear in the shift choice, so it is folded into each candidate's cost (weight 0
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import TYPE_CHECKING
 
 from scheduler.model import WEEKDAYS, Agent
@@ -59,7 +58,7 @@ def asked_and_granted(
         if date in prefs.days_off or WEEKDAYS[date.weekday()] in prefs.weekdays_off:
             asked += 1
             granted += date not in worked
-    for date, (start, kind) in worked.items():
+    for start, kind in worked.values():
         if prefs.start_window is not None:
             asked += 1
             granted += prefs.start_window.start <= start < prefs.start_window.end
