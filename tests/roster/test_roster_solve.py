@@ -66,14 +66,16 @@ def test_lns_path_gives_valid_roster(make_scenario, make_requirements, monkeypat
 
 
 def test_infeasible_contract_names_agent_and_rule(make_scenario, make_requirements):
-    # Three-day horizon, min five days: pro rata 2 days -- but min_days 3 within 3 days with
-    # max 2 consecutive days cannot hold.
-    sc = make_scenario(days=3, agents=2, min_days=7, max_days=7, max_consecutive_days=2)
+    # Three working days in a three-day horizon but at most two in a row: contracts and
+    # sequences clash (and nothing else does).
+    sc = make_scenario(days=3, agents=2, min_days=7, max_days=7, max_consecutive_days=2,
+                       max_minutes_per_week=4000)
     data = build_problem(sc, make_requirements(sc))
     with pytest.raises(InfeasibleError) as err:
         solve(data, FAST)
     text = " ".join(err.value.clashes)
-    assert "A0" in text and "sequences" in text
+    assert "A0" in text and "sequences" in text and "contracts" in text
+    assert "rest" not in text
 
 
 def test_precheck_catches_time_off(make_scenario, make_requirements):
