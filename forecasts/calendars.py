@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasts.schema import OpenHours, SpecialDay
+from forecasts.schema import OpenHours, SpecialDay, as_special_days
 
 HOLIDAY = "holiday"
 HOLIDAY_EVE = "holiday_eve"
@@ -100,8 +100,8 @@ def day_kinds(
         if day.day <= 2:
             kinds.setdefault(day, set()).add(MONTH_START)
         day += dt.timedelta(days=1)
-    for sd in special_days or ():
-        kinds.setdefault(_as_date(sd.date), set()).add(str(sd.kind))
+    for sd in as_special_days(special_days):
+        kinds.setdefault(sd.date, set()).add(sd.kind)
     return {d: tuple(sorted(k)) for d, k in sorted(kinds.items()) if start <= d <= end}
 
 
@@ -173,9 +173,10 @@ def observed_open(total: pd.DataFrame) -> pd.DataFrame:
     n = len(values)
     for i in range(n):
         idx = [j for j in range(i - 14, i + 15, 7) if 0 <= j < n]
-        with np.errstate(invalid="ignore"):
-            share = np.nanmean(values[idx], axis=0) if idx else np.full(values.shape[1], np.nan)
-        out[i] = np.nan_to_num(share, nan=0.0) >= OPEN_SHARE
+        block = values[idx]
+        known = np.isfinite(block).sum(axis=0)
+        share = np.nansum(block, axis=0) / np.maximum(known, 1)
+        out[i] = (known > 0) & (share >= OPEN_SHARE)
     raw = total.to_numpy()
     pos = np.nan_to_num(raw, nan=0.0) > 0
     any_pos = pos.any(axis=1)
@@ -253,6 +254,7 @@ def build_calendar(
     country
         Country code for public holidays, or ``None``.
     """
+    special_days = as_special_days(special_days)
     train = total[total.index < origin]
     mat = day_matrix(train, minutes)
     hist_open = observed_open(mat)
@@ -264,6 +266,7 @@ def build_calendar(
     weekday_profile = _recent_weekday_profile(mat, hist_open, kinds, origin.date())
     if open_hours is not None:
         weekday_profile = open_hours_matrix(open_hours, minutes)
+    kinds = _shift_after_holiday(kinds, weekday_profile, horizon_dates[-1])
     kind_profile, kind_days = _kind_profiles(hist_open, kinds)
 
     rows = []
@@ -288,6 +291,30 @@ def build_calendar(
         if hours_kind is not None and kind_days.get(hours_kind, 0) > 0:
             profile_key[d] = hours_kind
     return Calendar(minutes=minutes, open_mask=mask, kinds=kinds, profile_key=profile_key)
+
+
+def _shift_after_holiday(
+    kinds: dict[dt.date, tuple[str, ...]], weekday_profile: np.ndarray, last: dt.date
+) -> dict[dt.date, tuple[str, ...]]:
+    """Move ``after_holiday`` to the first full working day after the holiday.
+
+    The catch-up surge lands on the next full day the centre is open: after a Friday holiday in
+    a Sunday-Thursday week that is Sunday, not the short Saturday evening.
+    """
+    open_count = weekday_profile.sum(axis=1)
+    full = open_count >= 0.5 * max(int(open_count.max()), 1)
+    out = {d: tuple(k for k in ks if k != AFTER_HOLIDAY) for d, ks in kinds.items()}
+    for d, ks in kinds.items():
+        if AFTER_HOLIDAY not in ks:
+            continue
+        day = d
+        for _ in range(7):
+            if full[day.weekday()] and HOLIDAY not in kinds.get(day, ()):
+                break
+            day += dt.timedelta(days=1)
+        if day <= last:
+            out[day] = tuple(sorted({*out.get(day, ()), AFTER_HOLIDAY}))
+    return {d: ks for d, ks in sorted(out.items()) if ks}
 
 
 def _recent_weekday_profile(

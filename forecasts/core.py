@@ -46,6 +46,7 @@ from forecasts.schema import (
     Problem,
     SpecialDay,
     _coerce,
+    as_special_days,
     errors_only,
     infer_interval_minutes,
     validate_history,
@@ -186,7 +187,7 @@ def forecast_history(
     horizon_days: int = 7,
     start: pd.Timestamp | None = None,
     open_hours: OpenHours | None = None,
-    special_days: Sequence[SpecialDay] | None = None,
+    special_days: Sequence[SpecialDay | tuple[object, ...]] | None = None,
     country: str | None = None,
     method: str = "auto",
     backtest_origins: int = 4,
@@ -238,6 +239,7 @@ def forecast_history(
     HistoryError
         For an unusable history or arguments, listing every problem.
     """
+    special_days = as_special_days(special_days)
     problems = _check_arguments(horizon_days, method, backtest_origins, level)
     all_problems = validate_history(history)
     problems += errors_only(all_problems)

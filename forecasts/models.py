@@ -26,6 +26,8 @@ import pandas as pd
 
 from forecasts.calendars import HOURS_KINDS, WEEKDAY_NAMES, Calendar, day_matrix
 
+#: Prophet's centre is capped at this multiple of the largest √volume seen in training.
+_CAP_FACTOR = 1.5
 #: Residuals kept for smearing; enough for stable 10 %/90 % quantiles, few enough to be fast.
 _MAX_RESIDUALS = 400
 
@@ -269,11 +271,14 @@ class ProphetVolumeModel:
 
     - only open intervals are fitted (closed ones are 0 by construction, not demand);
     - the target is √offered (variance-stabilising), back-transformed by smearing, clipped at 0;
-    - one daily seasonality per intraday profile (weekday, or a holiday kind once seen),
-      conditional on the day, plus a level per profile, so Tuesday's afternoon peak stays
-      Tuesday's;
-    - day kinds (holidays, eves, day after, month start, scenario special days) as Prophet
-      holidays, so what is learned on one carries to the next;
+    - one daily seasonality per weekday, conditional on the day, plus a level per weekday, so
+      Tuesday's afternoon peak stays Tuesday's;
+    - days with their own hours (holidays, eves) are not fitted: they are forecast from the
+      mean profile of past days of the same kind (too few for a Fourier profile, which would
+      extrapolate wildly); other day kinds (day after a holiday, month start, scenario special
+      days) are Prophet holidays, so what is learned on one carries to the next;
+    - the centre is capped at 1.5x the largest √volume of the training data, a guard against
+      seasonal extrapolation;
     - a flat (or very stiff) trend over the recent weeks;
     - no Monte-Carlo uncertainty samples: intervals come from the residuals (fast, and with a
       flat trend the samples would only add observation noise anyway).
@@ -293,14 +298,24 @@ class ProphetVolumeModel:
         self.model_: Any = None  # prophet.Prophet once fitted
         self._keys: list[str] = []
         self._residuals = np.zeros(1)
+        self._cap = np.inf
+        self._kind_table: dict[str, np.ndarray] = {}
+
+    @staticmethod
+    def _key(date: dt.date) -> str:
+        """Intraday profile key of a date: its weekday."""
+        return WEEKDAY_NAMES[date.weekday()]
+
+    def _special_hours(self, dates: np.ndarray) -> np.ndarray:
+        """True for dates of a special-hours kind (holiday, eve)."""
+        if self.calendar is None:
+            return np.zeros(len(dates), dtype=bool)
+        kinds = self.calendar.kinds
+        return np.array([any(k in HOURS_KINDS for k in kinds.get(d, ())) for d in dates])
 
     def _design(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
         """Condition and level columns for the profile key of each timestamp's date."""
-        dates = ds.date
-        cal = self.calendar
-        keys = np.array(
-            [cal.key_of(d) if cal is not None else WEEKDAY_NAMES[d.weekday()] for d in dates]
-        )
+        keys = np.array([self._key(d) for d in ds.date])
         frame = pd.DataFrame({"ds": ds})
         for key in self._keys:
             flag = keys == key
@@ -321,24 +336,52 @@ class ProphetVolumeModel:
             return None
         return pd.DataFrame(rows, columns=["holiday", "ds"])
 
+    def _kind_profiles(self, s: pd.Series) -> dict[str, np.ndarray]:
+        """Mean √volume per interval of the day over all past days of each special-hours kind.
+
+        What happened on the last holiday evening is the best guess for the next one.
+        """
+        if self.calendar is None:
+            return {}
+        minutes = self.calendar.minutes
+        idx = pd.DatetimeIndex(s.index)
+        open_ = self.calendar.is_open(idx)
+        out: dict[str, np.ndarray] = {}
+        slots = 1440 // minutes
+        slot = ((idx.hour * 60 + idx.minute) // minutes).to_numpy()
+        dates = idx.date
+        for kind in HOURS_KINDS:
+            on = np.array([kind in self.calendar.kinds.get(d, ()) for d in dates]) & open_
+            if not on.any():
+                continue
+            total = np.bincount(slot[on], weights=np.sqrt(s.to_numpy()[on]), minlength=slots)
+            count = np.bincount(slot[on], minlength=slots)
+            out[kind] = np.where(count > 0, total / np.maximum(count, 1), 0.0)
+        return out
+
     def fit(self, history: pd.DataFrame) -> ProphetVolumeModel:
         """Fit √offered on the open, known intervals of the recent weeks."""
         from prophet import Prophet
 
         _silence_stan()
         s = _series(history)
+        s = s[np.isfinite(s.to_numpy())]
+        self._kind_table = self._kind_profiles(s)
         if self.settings.train_weeks is not None:
-            s = s[s.index >= s.index.max() - pd.Timedelta(weeks=self.settings.train_weeks)]
+            # Count the window in days with data, so a gap (a missing month) does not leave
+            # only a few days to fit.
+            days = np.unique(pd.DatetimeIndex(s.index).normalize())
+            keep_from = days[-min(len(days), 7 * self.settings.train_weeks)]
+            s = s[s.index >= keep_from]
         idx = pd.DatetimeIndex(s.index)
-        keep = _is_open(idx, self.calendar) & np.isfinite(s.to_numpy())
-        s = s[keep]
+        # Holidays and eves are few and follow their own hours: a Fourier profile fitted on a
+        # handful of them extrapolates wildly, so they are predicted from past same-kind days
+        # (see _kind_profiles) and kept out of the fit.
+        s = s[_is_open(idx, self.calendar) & ~self._special_hours(idx.date)]
         if len(s) < 2:
             raise ValueError("prophet: fewer than two open intervals with known volume")
         ds = pd.DatetimeIndex(s.index)
-        cal = self.calendar
-        self._keys = sorted(
-            {cal.key_of(d) if cal is not None else WEEKDAY_NAMES[d.weekday()] for d in ds.date}
-        )
+        self._keys = sorted({self._key(d) for d in ds.date})
         frame = self._design(ds)
         frame["y"] = np.sqrt(s.to_numpy())
         # Holidays only where training data shows them; unseen kinds would have no data anyway.
@@ -366,8 +409,23 @@ class ProphetVolumeModel:
         m.fit(frame)
         fitted = m.predict(frame)["yhat"].to_numpy()
         self._residuals = (frame["y"].to_numpy() - fitted) * st.interval_inflation
+        self._cap = float(frame["y"].max()) * _CAP_FACTOR
         self.model_ = m
         return self
+
+    def _rare_kind_override(self, ds: pd.DatetimeIndex, centre: np.ndarray) -> np.ndarray:
+        """Past same-kind days' profile on holidays and eves (when such days were seen)."""
+        if self.calendar is None or not self._kind_table:
+            return centre
+        out = centre.copy()
+        minutes = self.calendar.minutes
+        slot = ((ds.hour * 60 + ds.minute) // minutes).to_numpy()
+        kinds = self.calendar.kinds
+        for i, d in enumerate(ds.date):
+            kind = next((k for k in HOURS_KINDS if k in kinds.get(d, ())), None)
+            if kind is not None and kind in self._kind_table:
+                out[i] = self._kind_table[kind][slot[i]]
+        return out
 
     def predict(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
         """Forecast open intervals with Prophet; closed ones are 0."""
@@ -379,6 +437,9 @@ class ProphetVolumeModel:
         if open_.any():
             frame = self._design(ds[open_])
             centre = self.model_.predict(frame)["yhat"].to_numpy()
+            # Guard against seasonal extrapolation on rare day kinds (documented cap).
+            centre = np.minimum(centre, self._cap)
+            centre = self._rare_kind_override(ds[open_], centre)
         point, lo, hi = _smear(centre, self._residuals, self.level)
         return _frame(ds, open_, point, lo, hi)
 

@@ -18,10 +18,10 @@ Validation reports *all* problems at once. Each :class:`Problem` has a severity:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,47 @@ class SpecialDay(NamedTuple):
     date: dt.date
     kind: str
     windows: Sequence[tuple[int, int]] | None = None
+
+
+def as_special_days(items: Iterable[Any] | None) -> list[SpecialDay]:
+    """Normalise special days given as :class:`SpecialDay`, plain tuples or mappings.
+
+    Accepts ``(date, kind)``, ``(date, kind, windows)`` or ``{"date", "kind", "windows"}``;
+    dates may be ``datetime.date``, timestamps or ISO strings.
+
+    Raises
+    ------
+    HistoryError
+        Listing every malformed entry (field ``special_days[i]``).
+    """
+    if items is None:
+        return []
+    out: list[SpecialDay] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(items):
+        try:
+            if isinstance(item, Mapping):
+                date, kind, windows = item["date"], item["kind"], item.get("windows")
+            else:
+                date, kind, *rest = item
+                windows = rest[0] if rest else None
+            day = pd.Timestamp(date).date() if not isinstance(date, dt.date) else date
+            if isinstance(day, dt.datetime):
+                day = day.date()
+            wins = None
+            if windows is not None:
+                wins = tuple((int(a), int(b)) for a, b in windows)
+                for a, b in wins:
+                    if not 0 <= a <= b <= 1440:
+                        raise ValueError(f"window {a}-{b} must satisfy 0 <= start <= end <= 1440")
+            if not str(kind).strip():
+                raise ValueError("kind is blank")
+            out.append(SpecialDay(day, str(kind), wins))
+        except (TypeError, ValueError, KeyError) as exc:
+            problems.append(Problem(f"special_days[{i}]", item, f"not a special day: {exc}"))
+    if problems:
+        raise HistoryError(problems)
+    return out
 
 
 Severity = Literal["error", "warning"]
