@@ -89,8 +89,7 @@ def hard_violations(instance: CurtoisInstance, roster: CurtoisRoster) -> list[st
         total = sum(minutes.get(s, 0) for s in row if s is not None)
         if not emp.min_total_minutes <= total <= emp.max_total_minutes:
             found.append(
-                f"{who}: {total} minutes outside "
-                f"[{emp.min_total_minutes}, {emp.max_total_minutes}]"
+                f"{who}: {total} minutes outside [{emp.min_total_minutes}, {emp.max_total_minutes}]"
             )
         for start, length in _runs(worked, True):
             if length > emp.max_consecutive_shifts:
@@ -108,35 +107,36 @@ def hard_violations(instance: CurtoisInstance, roster: CurtoisRoster) -> list[st
     return found
 
 
-def evaluate(instance: CurtoisInstance, roster: CurtoisRoster) -> Evaluation:
-    """Score ``roster`` against ``instance``: objective terms and hard-rule violations."""
-    violations = hard_violations(instance, roster)
-    on = sum(
-        r.weight
-        for r in instance.on_requests
-        if roster.shifts[r.employee][r.day] != r.shift
-    )
+def penalties(instance: CurtoisInstance, roster: CurtoisRoster) -> tuple[int, int, int, int]:
+    """The four objective terms of ``roster``: on-requests, off-requests, under, over cover."""
+    on = sum(r.weight for r in instance.on_requests if roster.shifts[r.employee][r.day] != r.shift)
     off = sum(
-        r.weight
-        for r in instance.off_requests
-        if roster.shifts[r.employee][r.day] == r.shift
+        r.weight for r in instance.off_requests if roster.shifts[r.employee][r.day] == r.shift
     )
     staffed = Counter(
-        (day, shift)
-        for row in roster.shifts
-        for day, shift in enumerate(row)
-        if shift is not None
+        (day, shift) for row in roster.shifts for day, shift in enumerate(row) if shift is not None
     )
     under = over = 0
     for line in instance.cover:
         n = staffed[(line.day, line.shift)]
         under += line.weight_under * max(0, line.requirement - n)
         over += line.weight_over * max(0, n - line.requirement)
+    return on, off, under, over
+
+
+def objective_value(instance: CurtoisInstance, roster: CurtoisRoster) -> int:
+    """The benchmark objective of ``roster`` (hard rules not checked)."""
+    return sum(penalties(instance, roster))
+
+
+def evaluate(instance: CurtoisInstance, roster: CurtoisRoster) -> Evaluation:
+    """Score ``roster`` against ``instance``: objective terms and hard-rule violations."""
+    on, off, under, over = penalties(instance, roster)
     return Evaluation(
         objective=on + off + under + over,
         on_request_penalty=on,
         off_request_penalty=off,
         cover_under_penalty=under,
         cover_over_penalty=over,
-        violations=tuple(violations),
+        violations=tuple(hard_violations(instance, roster)),
     )

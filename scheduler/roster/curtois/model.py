@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -135,13 +136,13 @@ class CurtoisModel:
         for lit in literals:
             if lit is True:
                 return
-            if lit is not False:
+            if not isinstance(lit, bool):
                 clause.append(lit)
         for lit in negated:
             if lit is False:
                 return
-            if lit is not True:
-                clause.append(lit.Not())
+            if not isinstance(lit, bool):
+                clause.append(cast(cp_model.IntVar, lit.Not()))
         if not clause:
             # Every literal is fixed and false: the fixed part already breaks the rule.
             self.cp.add_bool_or([self.cp.new_constant(0)])

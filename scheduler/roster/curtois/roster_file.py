@@ -41,7 +41,9 @@ def format_roster(instance: CurtoisInstance, roster: CurtoisRoster) -> str:
     lines = []
     for employee, row in zip(instance.employees, roster.shifts, strict=True):
         if len(row) != instance.horizon:
-            raise ValueError(f"employee {employee.id}: {len(row)} days, expected {instance.horizon}")
+            raise ValueError(
+                f"employee {employee.id}: {len(row)} days, expected {instance.horizon}"
+            )
         lines.append("\t".join([employee.id, *(s or "" for s in row)]))
     return "\n".join(lines) + "\n"
 

@@ -19,7 +19,11 @@ def add(model: CurtoisModel) -> None:
     mine = set(model.employees)
     for r in inst.on_requests:
         if r.employee in mine:
-            model.add_penalty("shift_on_request", r.weight, 1 - model.shift(r.employee, r.day, r.shift))
+            model.add_penalty(
+                "shift_on_request", r.weight, 1 - model.shift(r.employee, r.day, r.shift)
+            )
     for r in inst.off_requests:
         if r.employee in mine:
-            model.add_penalty("shift_off_request", r.weight, model.shift(r.employee, r.day, r.shift))
+            model.add_penalty(
+                "shift_off_request", r.weight, model.shift(r.employee, r.day, r.shift)
+            )

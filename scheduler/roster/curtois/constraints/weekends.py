@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from scheduler.roster.curtois.model import CurtoisModel
 
@@ -23,13 +25,13 @@ def add(model: CurtoisModel) -> None:
     inst = model.instance
     for e in model.employees:
         emp = inst.employees[e]
-        terms = []
+        terms: list[cp_model.LinearExprT] = []
         for k in range(inst.weekends):
             days = [model.works(e, 7 * k + 5), model.works(e, 7 * k + 6)]
             if any(day is True for day in days):
                 terms.append(1)
                 continue
-            days = [d for d in days if d is not False]
+            days = [d for d in days if not isinstance(d, bool)]
             if not days:
                 continue
             if len(days) == 1:

@@ -1,0 +1,129 @@
+"""Run one Curtois & Qu instance end to end: read, solve, write the roster, score the file.
+
+The reported objective is the evaluator's score of the written ``.roster`` file, re-read from
+disk, so what is published is what anyone can re-check from the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from scheduler.roster.curtois.evaluator import evaluate
+from scheduler.roster.curtois.reader import read_instance
+from scheduler.roster.curtois.roster_file import read_roster, write_roster
+from scheduler.roster.curtois.solve import ProgressEvent, solve
+
+
+@dataclass(frozen=True)
+class BestKnown:
+    """Best objective and lower bound from the literature (``best_known.csv``)."""
+
+    objective: int
+    lower_bound: int | None
+
+
+@dataclass(frozen=True)
+class BenchRecord:
+    """One benchmark line: what was solved, how well, against the best known."""
+
+    instance: str
+    objective: int | None
+    lower_bound: int | None
+    status: str
+    seconds: float
+    feasible: bool
+    violations: int
+    best_known: int | None
+    gap: float | None
+    time_limit: float
+    workers: int
+    seed: int
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict (gap as a fraction of the best known, rounded to 1e-5)."""
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 2)
+        if self.gap is not None:
+            data["gap"] = round(self.gap, 5)
+        return data
+
+
+def instance_number(path: Path) -> int:
+    """Sort key: the number in ``Instance<N>.txt`` (so 2 comes before 10)."""
+    match = re.search(r"(\d+)", path.stem)
+    return int(match.group(1)) if match else 0
+
+
+def find_instances(directory: Path) -> list[Path]:
+    """Every ``Instance*.txt`` in ``directory``, in numeric order."""
+    return sorted(directory.glob("Instance*.txt"), key=instance_number)
+
+
+def read_best_known(path: Path) -> dict[str, BestKnown]:
+    """Parse ``best_known.csv`` (columns ``instance, best_known, lower_bound``)."""
+    if not path.exists():
+        return {}
+    found: dict[str, BestKnown] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            bound = row.get("lower_bound") or ""
+            found[row["instance"]] = BestKnown(
+                int(row["best_known"]), int(bound) if bound.strip() else None
+            )
+    return found
+
+
+def run_instance(
+    path: Path,
+    solutions: Path,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    best_known: dict[str, BestKnown] | None = None,
+    progress: Callable[[ProgressEvent], None] | None = None,
+) -> BenchRecord:
+    """Solve the instance at ``path``, write ``solutions/<Instance>.roster``, score that file."""
+    instance = read_instance(path)
+    result = solve(instance, time_limit=time_limit, workers=workers, seed=seed, progress=progress)
+    objective: int | None = None
+    violations = 0
+    if result.roster is not None:
+        solutions.mkdir(parents=True, exist_ok=True)
+        written = write_roster(solutions / f"{instance.name}.roster", instance, result.roster)
+        evaluation = evaluate(instance, read_roster(written, instance))
+        objective, violations = evaluation.objective, len(evaluation.violations)
+    known = (best_known or {}).get(instance.name)
+    gap = None
+    if known is not None and objective is not None and known.objective:
+        gap = (objective - known.objective) / known.objective
+    return BenchRecord(
+        instance=instance.name,
+        objective=objective,
+        lower_bound=result.lower_bound,
+        status=result.status,
+        seconds=result.seconds,
+        feasible=objective is not None and violations == 0,
+        violations=violations,
+        best_known=None if known is None else known.objective,
+        gap=gap,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+    )
+
+
+def run_all(
+    paths: Iterable[Path],
+    solutions: Path,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    best_known: dict[str, BestKnown] | None = None,
+) -> Iterable[BenchRecord]:
+    """:func:`run_instance` over ``paths``, yielding each record as soon as it is done."""
+    for path in paths:
+        yield run_instance(path, solutions, time_limit, workers, seed, best_known)
