@@ -60,9 +60,9 @@ def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
         if len(working) == 0:
             continue
         by_group: dict[int, list[int]] = defaultdict(list)
-        for a in working:
-            by_group[data.agents[a].group].append(int(a))
-            n[int(out.queue[a, t]), t] -= 1
+        for w in working:
+            by_group[data.agents[w].group].append(int(w))
+            n[int(out.queue[w, t]), t] -= 1
         flows = _solve_interval(data, n, t, by_group)
         for g, agents in by_group.items():
             quota = dict(flows[g])

@@ -522,7 +522,8 @@ def _demand(
     curves: list[list[float]] = []
     max_len = 1
     parsed_rows = []
-    for row in np.flatnonzero(inside):
+    for row_index in np.flatnonzero(inside):
+        row = int(row_index)
         q = queue_ids[str(frame["queue"].iloc[row])]
         t = int(t_index[row])
         need = math.ceil(float(needed.iloc[row]) - 1e-9)

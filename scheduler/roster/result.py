@@ -8,14 +8,14 @@ simply run past the day boundary.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field
 
 from scheduler.model.base import MINUTES_PER_DAY, Frozen, format_clock
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(StrEnum):
     """Outcome of a solve, in CP-SAT's vocabulary."""
 
     OPTIMAL = "OPTIMAL"
@@ -58,7 +58,10 @@ class Shift(Frozen):
         return horizon_start + dt.timedelta(days=self.day)
 
     def clock(self, minute: int) -> str:
-        """``HH:MM`` of a horizon minute relative to this shift's day (past 24:00 keeps counting)."""
+        """``HH:MM`` of a horizon minute relative to this shift's day."""
+
+        Past 24:00 keeps counting (26:00 is 02:00 the next day).
+        """
         return format_clock(minute - self.day * MINUTES_PER_DAY)
 
 

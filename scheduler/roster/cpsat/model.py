@@ -119,8 +119,8 @@ def build(
     rm = RosterModel(data, plan, mode, model, Variables(model, data, plan, free))
     for family in guarded:
         rm.guards[family] = model.new_bool_var(f"rule[{family}]")
-    for _, family in FAMILIES:
-        rm.terms.extend(family(rm))
+    for _, add_family in FAMILIES:
+        rm.terms.extend(add_family(rm))
     if mode == "shifts" and scores:
         xs = [(v, -scores.get(c, 0)) for c, v in rm.vars.x.items() if scores.get(c, 0)]
         if xs:
@@ -140,29 +140,6 @@ def hint(rm: RosterModel) -> None:
         rm.breaks.hint(rm.model, plan)
     if rm.flows is not None:
         rm.flows.hint(rm.model, plan)
-
-
-def solve(
-    rm: RosterModel, time_limit: float, workers: int, seed: int,
-    stop: Callable[[], bool] | None = None,
-) -> tuple[cp_model.CpSolver, int]:
-    """Solve the model; returns the solver and its status."""
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    # Determinism with one worker is CP-SAT's default; keep interleaving off so it holds.
-    solver.parameters.log_search_progress = False
-    if stop is not None:
-        class _Stopper(cp_model.CpSolverSolutionCallback):
-            def on_solution_callback(self) -> None:
-                if stop():
-                    self.stop_search()
-
-        status = solver.solve(rm.model, _Stopper())
-    else:
-        status = solver.solve(rm.model)
-    return solver, status
 
 
 def read_back(rm: RosterModel, solver: cp_model.CpSolver) -> Plan:

@@ -18,7 +18,8 @@ from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import Candidate, ProblemData
 
-Expr = cp_model.LinearExprT
+Expr = cp_model.LinearExpr | int
+"""A linear expression, or a plain integer on fixed agent-days."""
 
 
 class Variables:

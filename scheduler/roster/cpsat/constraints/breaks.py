@@ -41,7 +41,7 @@ class BreakVars:
         # (a, t) -> vars of breaks covering interval t
         self.cover: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
 
-    def off(self, a: int, t: int) -> cp_model.LinearExprT:
+    def off(self, a: int, t: int) -> cp_model.LinearExpr | int:
         """Expression: 1 if free agent ``a`` is on break in interval ``t``."""
         vs = self.cover.get((a, t))
         return cp_model.LinearExpr.sum(vs) if vs else 0

@@ -42,7 +42,7 @@ class CoverageVars:
         # (group, q, t) -> flow var (multi-skill groups only)
         self.flow: dict[tuple[int, int, int], cp_model.IntVar] = {}
         # (q, t) -> expression of free agents on q at t
-        self.extra: dict[tuple[int, int], cp_model.LinearExprT] = {}
+        self.extra: dict[tuple[int, int], cp_model.LinearExpr] = {}
         self.units: dict[tuple[int, int], list[cp_model.IntVar]] = {}
         # (group, t) -> free agents of the group that may work t
         self.members: dict[tuple[int, int], list[int]] = {}
@@ -59,8 +59,8 @@ class CoverageVars:
                     extra[(q, t)] += 1
         for key, var in self.flow.items():
             model.add_hint(var, counts.get(key, 0))
-        for key, units in self.units.items():
-            n = extra.get(key, 0)
+        for unit_key, units in self.units.items():
+            n = extra.get(unit_key, 0)
             for k, u in enumerate(units):
                 model.add_hint(u, k < n)
 
@@ -122,12 +122,13 @@ def add(rm: RosterModel) -> list[Term]:
     by_group_t: dict[tuple[int, int], list[int]] = defaultdict(list)
     for (a, t) in sorted(on):
         by_group_t[(data.agents[a].group, t)].append(a)
-    extra: dict[tuple[int, int], list[cp_model.LinearExprT]] = defaultdict(list)
+    extra: dict[tuple[int, int], list[cp_model.LinearExpr]] = defaultdict(list)
     bound: dict[tuple[int, int], int] = defaultdict(int)
     for (g, t), agents in sorted(by_group_t.items()):
         cv.members[(g, t)] = agents
         work = cp_model.LinearExpr.sum(
-            [cp_model.LinearExpr.sum(on[(a, t)]) - (brk.off(a, t) if brk else 0) for a in agents]
+            [cp_model.LinearExpr.sum(on[(a, t)]) - (brk.off(a, t) if brk else 0)
+             for a in agents]
         )
         skills = data.agents[agents[0]].skills
         if len(skills) == 1:
@@ -142,7 +143,8 @@ def add(rm: RosterModel) -> list[Term]:
             extra[(q, t)].append(f)
             bound[(q, t)] += len(agents)
         model.add(cp_model.LinearExpr.sum(flows) == work)
-    weights, coeffs = [], []
+    weights: list[cp_model.IntVar] = []
+    coeffs: list[int] = []
     for (q, t), parts in sorted(extra.items()):
         expr = cp_model.LinearExpr.sum(parts)
         cv.extra[(q, t)] = expr

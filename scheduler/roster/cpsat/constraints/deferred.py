@@ -48,7 +48,7 @@ def add(rm: RosterModel) -> list[Term]:
         base_late = lateness(data.due[q, :n_t], cv.base[q], data.interval)
         late_vars, coeffs = [], []
         constant = int(base_late[: touched[0]].sum()) * data.late_cost[q]
-        running: cp_model.LinearExprT = 0
+        running: cp_model.LinearExpr | int = 0
         touched_set = set(touched)
         cum_base = data.interval * np.cumsum(cv.base[q, :n_t])
         for t in range(touched[0], n_t):

@@ -60,7 +60,7 @@ def add(rm: RosterModel) -> list[Term]:
         spec = data.agents[a]
         before = carried(spec.ledger)
         days = range(data.days)
-        counts: dict[str, list[cp_model.LinearExprT]] = {
+        counts: dict[str, list[cp_model.LinearExpr | int]] = {
             "weekends": [v.weekend_worked(a, w) for w in weekends],
             "nights": [v.sum_over(a, d, lambda c: int(c.night)) for d in days],
             "late_finishes": [v.sum_over(a, d, lambda c: int(c.late)) for d in days],

@@ -77,7 +77,8 @@ def add(rm: RosterModel) -> list[Term]:
                     continue
                 if d < 0:
                     prev = _fixed(rm, a, d)
-                    first: cp_model.LinearExprT = int(prev is not None and _kind(rm, prev) == k1)
+                    tail_kind = None if prev is None else _kind(rm, prev)
+                    first: cp_model.LinearExpr | int = int(tail_kind == k1)
                 else:
                     first = v.of_kind(a, d, k1)
                 rm.require("rest", first + v.of_kind(a, d + 1, k2) <= 1)

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
     from scheduler.roster.cpsat.objective import Term
 
 
-def day_series(rm: RosterModel, a: int) -> dict[int, cp_model.LinearExprT]:
+def day_series(rm: RosterModel, a: int) -> dict[int, cp_model.LinearExpr | int]:
     """``y[a, d]`` for horizon days and, with a previous roster, up to 14 days before."""
     data, v = rm.data, rm.vars
-    series: dict[int, cp_model.LinearExprT] = {d: v.works(a, d) for d in range(data.days)}
+    series: dict[int, cp_model.LinearExpr | int] = {d: v.works(a, d) for d in range(data.days)}
     if data.previous is not None:
         worked = {t.day for t in data.agents[a].tail}
         for d in range(-14, 0):
