@@ -58,7 +58,7 @@ class Shift(Frozen):
         return horizon_start + dt.timedelta(days=self.day)
 
     def clock(self, minute: int) -> str:
-        """``HH:MM`` of a horizon minute relative to this shift's day."""
+        """``HH:MM`` of a horizon minute relative to this shift's day.
 
         Past 24:00 keeps counting (26:00 is 02:00 the next day).
         """
