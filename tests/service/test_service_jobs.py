@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -74,7 +75,7 @@ def test_watch_streams_progress_then_the_final_state(client: Client) -> None:
     assert events[0].WhichOneof("event") == "job"
     progress = [e.progress for e in events if e.WhichOneof("event") == "progress"]
     assert progress, "at least one progress event"
-    assert all(b.seconds >= a.seconds for a, b in zip(progress, progress[1:], strict=False))
+    assert all(b.seconds >= a.seconds for a, b in itertools.pairwise(progress))
     final = events[-1].job
     assert final.state == roster_pb2.JOB_STATE_SUCCEEDED, final.error
     assert final.version == 1 and final.roster_id

@@ -40,7 +40,7 @@ def test_metrics_count_calls_by_code(tmp_path: Path) -> None:
             c.rosters.ListRosters(roster_service_pb2.ListRostersRequest(), timeout=5)
         assert server.server is not None and server.server.metrics.port
         url = f"http://127.0.0.1:{server.server.metrics.port}/metrics"
-        with urllib.request.urlopen(url, timeout=5) as reply:  # noqa: S310 - loopback
+        with urllib.request.urlopen(url, timeout=5) as reply:
             text = reply.read().decode()
         method = "/scheduler.v1.RosterService/ListRosters"
         assert f'wfm_rpc_total{{code="OK",method="{method}"}} 1.0' in text
@@ -144,11 +144,8 @@ def test_mutual_tls(tmp_path: Path, pki: Path) -> None:
                     health_pb2.HealthCheckRequest(), timeout=5
                 )
             assert info.value.code() == grpc.StatusCode.UNAVAILABLE
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            with pytest.raises(grpc.RpcError):
-                health_pb2_grpc.HealthStub(channel).Check(
-                    health_pb2.HealthCheckRequest(), timeout=5
-                )
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel, pytest.raises(grpc.RpcError):
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
     finally:
         server.stop()
 
