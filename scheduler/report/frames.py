@@ -202,9 +202,9 @@ def service_by_day(
 ) -> pd.DataFrame:
     """Service level per queue and calendar date.
 
-    Uses ``summary["service_by_queue_day"]`` when its records carry a queue, a date and a service
-    level (so the report agrees with ``summary.json``); otherwise computes the offered-weighted
-    service level from ``evaluation``.
+    Takes ``summary["service_by_queue_day"]`` where its records carry a queue, a date and a
+    service level (so the report agrees with ``summary.json``), and the offered-weighted service
+    level computed from ``evaluation`` for any queue-day the summary leaves out.
 
     Parameters
     ----------
@@ -220,19 +220,24 @@ def service_by_day(
     pandas.DataFrame
         Columns ``queue, date, service_level, offered``.
     """
+    columns = ["queue", "date", "service_level", "offered"]
+    parts = []
     from_summary = _from_summary_days(summary.get("service_by_queue_day") or [], scenario)
     if from_summary is not None:
-        return from_summary
-    if evaluation.empty:
-        return pd.DataFrame(columns=["queue", "date", "service_level", "offered"])
-    return _weighted_service(_with_dates(evaluation, scenario), ["queue", "date"])
+        parts.append(from_summary[columns])
+    if not evaluation.empty:
+        parts.append(_weighted_service(_with_dates(evaluation, scenario), ["queue", "date"]))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    merged = pd.concat(parts, ignore_index=True)
+    return merged.drop_duplicates(["queue", "date"], keep="first").reset_index(drop=True)
 
 
 def service_by_week(evaluation: pd.DataFrame, summary: dict[str, Any]) -> dict[str, float]:
     """Service level per queue over the whole horizon.
 
-    Taken from ``summary["service_by_queue_week"]`` when it has ``queue`` and ``service_level``,
-    else the offered-weighted mean over ``evaluation``.
+    Taken from ``summary["service_by_queue_week"]`` where it has ``queue`` and
+    ``service_level``; the offered-weighted mean over ``evaluation`` fills any queue it lacks.
 
     Parameters
     ----------
@@ -246,16 +251,17 @@ def service_by_week(evaluation: pd.DataFrame, summary: dict[str, Any]) -> dict[s
     dict
         Queue id to service level (a share in [0, 1]; NaN when nothing was offered).
     """
+    out: dict[str, float] = {}
+    if not evaluation.empty:
+        weekly = _weighted_service(evaluation, ["queue"])
+        out.update(
+            zip(weekly["queue"].astype(str), weekly["service_level"].astype(float), strict=True)
+        )
     records = pd.DataFrame.from_records(summary.get("service_by_queue_week") or [])
     if not records.empty and {"queue", "service_level"} <= set(records.columns):
-        return {
-            str(q): float(v)
-            for q, v in zip(records["queue"], records["service_level"], strict=True)
-        }
-    if evaluation.empty:
-        return {}
-    weekly = _weighted_service(evaluation, ["queue"])
-    return {str(q): float(v) for q, v in zip(weekly["queue"], weekly["service_level"], strict=True)}
+        levels = pd.to_numeric(records["service_level"], errors="coerce").astype(float)
+        out.update(zip(records["queue"].astype(str), levels, strict=True))
+    return out
 
 
 def offered_by_queue(evaluation: pd.DataFrame) -> dict[str, float]:

@@ -184,6 +184,17 @@ def test_service_falls_back_to_the_evaluation(
     assert got["service_level"].iloc[0] == pytest.approx(expected)
 
 
+def test_queues_missing_from_the_summary_come_from_the_evaluation(
+    tiny_evaluation: pd.DataFrame,
+) -> None:
+    summary = {"service_by_queue_week": [{"queue": "calls", "service_level": 0.5}]}
+    weekly = frames.service_by_week(tiny_evaluation, summary)
+    assert weekly["calls"] == 0.5
+    mail = tiny_evaluation[tiny_evaluation["queue"] == "mail"]
+    expected = (mail["service_level"] * mail["offered"]).sum() / mail["offered"].sum()
+    assert weekly["mail"] == pytest.approx(expected)
+
+
 def test_summary_days_may_be_horizon_indices(tiny_scenario: Scenario) -> None:
     records = [{"queue": "calls", "day": 1, "service_level": 0.5}]
     daily = frames.service_by_day(pd.DataFrame(), {"service_by_queue_day": records}, tiny_scenario)
