@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from scheduler.cli import demo_cmd, setup_cmd
+from scheduler.cli import (
+    bench_cmd,
+    demo_cmd,
+    forecast_cmd,
+    report_cmd,
+    roster_cmd,
+    serve_cmd,
+    setup_cmd,
+)
 
 app = typer.Typer(
     name="wfm",
@@ -15,7 +23,15 @@ app = typer.Typer(
 )
 
 # Registration order is the order commands appear in --help: the pipeline's order.
-for module in (demo_cmd, setup_cmd):
+for module in (
+    demo_cmd,
+    setup_cmd,
+    forecast_cmd,
+    roster_cmd,
+    report_cmd,
+    serve_cmd,
+    bench_cmd,
+):
     module.register(app)
 
 
