@@ -15,11 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grpc_user import GrpcUser  # noqa: E402
-from locust import between, task  # noqa: E402
-from payloads import generate_request, list_request  # noqa: E402
+from grpc_user import GrpcUser
+from locust import between, task
+from payloads import generate_request, list_request
 
-from scheduler.v1 import roster_service_pb2, roster_service_pb2_grpc  # noqa: E402
+from scheduler.v1 import roster_service_pb2, roster_service_pb2_grpc
 
 
 class PlannerUser(GrpcUser):
