@@ -58,11 +58,11 @@ def _minutes_of(index: pd.DatetimeIndex, calendar: Calendar | None) -> int:
     """Interval length from the calendar, else from the smallest step of the index."""
     if calendar is not None:
         return calendar.minutes
-    steps = np.diff(index.asi8)
+    steps = np.diff(index.as_unit("s").asi8)
     steps = steps[steps > 0]
     if len(steps) == 0:
         raise ValueError("cannot infer the interval length from fewer than two timestamps")
-    return int(np.gcd.reduce(steps) // 60_000_000_000)
+    return int(np.gcd.reduce(steps) // 60)
 
 
 def _is_open(ds: pd.DatetimeIndex, calendar: Calendar | None) -> np.ndarray:
@@ -88,7 +88,8 @@ def _smear(
     if len(r) == 0:
         r = np.zeros(1)
     if len(r) > _MAX_RESIDUALS:
-        r = np.quantile(r, np.linspace(0.0, 1.0, _MAX_RESIDUALS))
+        # Mid-point quantiles: an even subsample that does not over-weight the extremes.
+        r = np.quantile(r, (np.arange(_MAX_RESIDUALS) + 0.5) / _MAX_RESIDUALS)
     sq = np.square(np.clip(centre[:, None] + r[None, :], 0.0, None))
     point = sq.mean(axis=1)
     alpha = (1.0 - level) / 2.0
@@ -154,7 +155,7 @@ class _DayTableModel:
         ds = pd.DatetimeIndex(ds)
         open_ = _is_open(ds, self.calendar)
         slot = ((ds.hour * 60 + ds.minute) // self._minutes).to_numpy()
-        centre = self._table[ds.dayofweek.to_numpy(), slot][open_]
+        centre = self._table[ds.day_of_week.to_numpy(), slot][open_]
         centre = np.nan_to_num(centre, nan=0.0)
         point, lo, hi = _smear(centre, self._residuals, self.level)
         return _frame(ds, open_, point, lo, hi)
@@ -499,7 +500,7 @@ class HandleTimeModel:
         k = self.prior_contacts
         overall = float((w * a).sum() / w.sum()) if w.sum() > 0 else self.default_aht_s
         slot = ((ds.hour * 60 + ds.minute) // self._minutes).to_numpy()[ok]
-        weekday = ds.dayofweek.to_numpy()[ok]
+        weekday = ds.day_of_week.to_numpy()[ok]
         sw = np.bincount(slot, weights=w, minlength=slots)
         swa = np.bincount(slot, weights=w * a, minlength=slots)
         slot_mean = (swa + k * overall) / (sw + k)
@@ -516,7 +517,7 @@ class HandleTimeModel:
             raise RuntimeError("handle_time: call fit() before predict()")
         ds = pd.DatetimeIndex(ds)
         slot = ((ds.hour * 60 + ds.minute) // self._minutes).to_numpy()
-        return self._table[ds.dayofweek.to_numpy(), slot]
+        return self._table[ds.day_of_week.to_numpy(), slot]
 
 
 def make_volume_model(

@@ -277,9 +277,10 @@ def _plain(value: object) -> object:
 def infer_interval_minutes(df: pd.DataFrame) -> int:
     """Infer the interval length in minutes from the timestamps of the history.
 
-    The interval is the greatest common divisor of the step between consecutive intervals
-    within each queue, which is robust to gaps (a missing month does not change it) and to
-    histories that only list open intervals.
+    The interval is the most common step between consecutive intervals within each queue,
+    which is robust to gaps (a missing month does not change it), to histories that only list
+    open intervals, and to a few misaligned timestamps (they are reported by
+    :func:`validate_history` instead of shrinking the grid).
 
     Parameters
     ----------
@@ -296,22 +297,24 @@ def infer_interval_minutes(df: pd.DataFrame) -> int:
     HistoryError
         If fewer than two distinct timestamps exist or the step is not whole minutes.
     """
-    steps: list[int] = []
+    steps: list[np.ndarray] = []
     groups = df.groupby("queue", sort=False)["ds"] if "queue" in df.columns else [("", df["ds"])]
     for _, ds in groups:
         values = np.unique(ds.dropna().to_numpy(dtype="datetime64[s]").astype(np.int64))
         if len(values) >= 2:
-            steps.extend(np.unique(np.diff(values)).tolist())
+            steps.append(np.diff(values))
     if not steps:
         raise HistoryError(
             [Problem("history.ds", len(df), "need at least two intervals to infer the length")]
         )
-    gcd_s = int(np.gcd.reduce(np.asarray(steps, dtype=np.int64)))
-    if gcd_s % 60 != 0:
+    all_steps = np.concatenate(steps)
+    uniq, counts = np.unique(all_steps, return_counts=True)
+    step_s = int(uniq[np.argmax(counts)])
+    if step_s % 60 != 0:
         raise HistoryError(
-            [Problem("history.ds", f"{gcd_s} s", "interval length is not a whole minute")]
+            [Problem("history.ds", f"{step_s} s", "interval length is not a whole minute")]
         )
-    return gcd_s // 60
+    return step_s // 60
 
 
 def validate_history(df: pd.DataFrame) -> list[Problem]:
