@@ -1,4 +1,4 @@
-"""Queue models per channel: voice (Erlang C/A), chat (concurrency birth-death chain), deferred work.
+"""Queue models per channel: voice (Erlang C/A), chat (concurrency chain), deferred work.
 
 **Chat.** An agent holding ``i`` chats completes them at a total rate ``r(i) / aht`` (``aht`` is
 the handle time of a chat handled alone), so ``r(i)`` is the throughput curve in "chats' worth"
@@ -39,8 +39,8 @@ __all__ = [
     "BacklogResult",
     "chat_metrics",
     "curve_metric",
-    "deferred_profile",
     "default_throughput",
+    "deferred_profile",
     "effective_concurrency",
     "queue_goal",
     "queue_metrics_for",
@@ -98,7 +98,8 @@ def _chat_log_lower(n: FloatArray, lam: FloatArray, aht: FloatArray, r: FloatArr
     m = j - q * nn[:, None]
     r_ext = np.concatenate(([0.0], r, [r[-1]]))  # r(0) = 0; r(k+1) only ever masked out
     q_idx = np.minimum(q, k).astype(np.int64)
-    rate = ((nn[:, None] - m) * r_ext[q_idx] + m * r_ext[np.minimum(q_idx + 1, k + 1)]) / aa[:, None]
+    r_next = r_ext[np.minimum(q_idx + 1, k + 1)]
+    rate = ((nn[:, None] - m) * r_ext[q_idx] + m * r_next) / aa[:, None]
     valid = j <= kk[:, None]
     # Balance: pi_{s-1} lam = pi_s rate(s)  =>  log(pi_s / pi_K) = sum_{j=s+1..K} log(rate_j/lam).
     g = np.where(valid, np.log(np.where(valid, rate, 1.0) / ll[:, None]), 0.0)

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import expit, gammainc, gammaincc, gammaln
+from scipy.special import expit, gammainc, gammaincc, gammaln, logsumexp
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from scheduler.staffing.sizing import size_agents
@@ -252,19 +252,26 @@ def asa_c(n: ArrayLike, a: ArrayLike, aht_s: ArrayLike) -> FloatArray:
 
 
 def _log_series_m(s: FloatArray, z: FloatArray) -> FloatArray:
-    """``log M(1, s+1, z) = log sum_{i>=0} z**i / prod_{k<=i}(s + k)`` for ``z`` well below ``s``.
+    """``log M(1, s+1, z) = log sum_{i>=0} z**i / prod_{k<=i}(s + k)`` for ``z < s + 1``.
 
-    Only called where the incomplete gamma underflowed, which happens only when ``z`` is far
-    below ``s``; the terms then shrink at least geometrically and a few hundred suffice.
+    Summed in log space, in chunks, from cumulative sums of ``log(z / (s + k))`` (small numbers,
+    so the sum stays accurate even for ``s`` in the hundreds of millions). With ``z < s + 1`` the
+    terms only shrink, so the sum stops once the newest term is ``e**-40`` of the total.
     """
-    term = np.ones_like(z)
-    total = np.ones_like(z)
-    for i in range(1, 200_000):
-        term = term * z / (s + i)
-        total = total + term
-        if np.all(term <= 1e-17 * total):
+    chunk = 4096
+    log_z = np.log(z)[:, None]
+    last = np.zeros(z.shape)  # log of the newest term so far (term 0 is 1)
+    total = np.zeros(z.shape)  # log of the running sum
+    start = 1
+    while True:
+        k = np.arange(start, start + chunk, dtype=np.float64)[None, :]
+        logs = last[:, None] + np.cumsum(log_z - np.log(s[:, None] + k), axis=1)
+        total = np.logaddexp(total, logsumexp(logs, axis=1))
+        last = logs[:, -1]
+        start += chunk
+        if np.all(last < total - 40.0) or start > 50_000_000:
             break
-    result: FloatArray = np.log(total)
+    result: FloatArray = total
     return result
 
 
@@ -287,7 +294,9 @@ def log_gammainc_lower(s: FloatArray, z: FloatArray) -> FloatArray:
     p = gammainc(s_arr, z_arr)
     with np.errstate(divide="ignore"):
         out = np.log(p)
-    low = (p < _TINY) & (z_arr > 0)
+    # scipy's P loses relative accuracy deep in the lower tail when s is huge (s > 1e5 arises only
+    # for patience thousands of times the handle time); the log-space series is exact there.
+    low = ((p < _TINY) | ((s_arr > 1e5) & (z_arr < s_arr) & (p < 0.5))) & (z_arr > 0)
     if low.any():
         sl, zl = s_arr[low], z_arr[low]
         out[low] = sl * np.log(zl) - zl - gammaln(sl + 1.0) + _log_series_m(sl, zl)
@@ -367,7 +376,7 @@ def tail_metrics(
     if ec.any():
         lam_e, c_e, t_e = lam_a[ec], c_a[ec], t[ec]
         stable = lam_e < c_e
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             log_s = -np.log1p(-np.where(stable, lam_e / c_e, 0.0))
             pw = np.where(stable, expit(log_s - log_l[ec]), 1.0)
             sl_e = np.where(stable, 1.0 - pw * np.exp(-(c_e - lam_e) * t_e), 0.0)

@@ -20,7 +20,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from scheduler.staffing.erlang import QueueMetrics, queue_metrics
 
-__all__ = ["BINDING_ORDER", "Goal", "Sizing", "scheduled_from_productive", "size_agents", "size_with"]
+__all__ = [
+    "BINDING_ORDER",
+    "Goal",
+    "Sizing",
+    "scheduled_from_productive",
+    "size_agents",
+    "size_with",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -62,7 +69,9 @@ class Goal:
             if not 0 < self.service_level < 1:
                 raise ValueError(f"service_level must be in (0, 1), got {self.service_level}")
             if self.answer_seconds is None or self.answer_seconds < 0:
-                raise ValueError(f"service_level needs answer_seconds >= 0, got {self.answer_seconds}")
+                raise ValueError(
+                    f"service_level needs answer_seconds >= 0, got {self.answer_seconds}"
+                )
         if self.asa_seconds is not None and self.asa_seconds <= 0:
             raise ValueError(f"asa_seconds must be positive, got {self.asa_seconds}")
         if self.max_abandon is not None and not 0 < self.max_abandon < 1:
