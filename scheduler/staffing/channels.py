@@ -92,7 +92,19 @@ def _chat_log_lower(n: FloatArray, lam: FloatArray, aht: FloatArray, r: FloatArr
     rows = (big_k > 0) & (lam > 0)
     if not rows.any():
         return out
-    nn, ll, aa, kk = n[rows], lam[rows], aht[rows], big_k[rows]
+    idx = np.flatnonzero(rows)
+    # Rows are processed in chunks so that the (rows x states) work matrix stays a few MB.
+    step = max(1, 2_000_000 // int(big_k[idx].max()))
+    for lo in range(0, idx.size, step):
+        sel = idx[lo : lo + step]
+        out[sel] = _chat_log_lower_block(n[sel], lam[sel], aht[sel], big_k[sel], r)
+    return out
+
+
+def _chat_log_lower_block(
+    nn: FloatArray, ll: FloatArray, aa: FloatArray, kk: NDArray[np.int64], r: FloatArray
+) -> FloatArray:
+    k = r.size
     j = np.arange(1, int(kk.max()) + 1, dtype=np.float64)[None, :]
     q = np.floor(j / nn[:, None])
     m = j - q * nn[:, None]
@@ -106,8 +118,8 @@ def _chat_log_lower(n: FloatArray, lam: FloatArray, aht: FloatArray, r: FloatArr
     total = g.sum(axis=1)
     cums = np.concatenate((np.zeros((g.shape[0], 1)), np.cumsum(g, axis=1)[:, :-1]), axis=1)
     weights = np.where(valid, total[:, None] - cums, -np.inf)  # column s-1 holds state s-1 < K
-    out[rows] = logsumexp(weights, axis=1)
-    return out
+    result: FloatArray = logsumexp(weights, axis=1)
+    return result
 
 
 def chat_metrics(
