@@ -17,7 +17,7 @@ from forecasts.calendars import (
     open_hours_matrix,
 )
 from forecasts.schema import SpecialDay
-from tests.forecasts.conftest import OPEN, make_history
+from tests.forecasts.synthetic_history import OPEN, make_history
 
 
 def _total(history: pd.DataFrame) -> pd.Series:

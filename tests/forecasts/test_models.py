@@ -15,7 +15,7 @@ from forecasts.models import (
     _smear,
     make_volume_model,
 )
-from tests.forecasts.conftest import make_history, rate
+from tests.forecasts.synthetic_history import make_history, rate
 
 ORIGIN = pd.Timestamp("2024-02-05")  # after the 5 weeks of the fixture
 FUTURE = pd.date_range(ORIGIN, periods=7 * 48, freq="30min")

@@ -18,7 +18,7 @@ from forecasts.schema import (
     read_history,
     validate_history,
 )
-from tests.forecasts.conftest import make_history
+from tests.forecasts.synthetic_history import make_history
 
 
 def test_problem_str_names_field_message_and_value() -> None:
