@@ -33,6 +33,6 @@ class InfeasibleError(RuntimeError):
 
     def __init__(self, clashes: Sequence[str]) -> None:
         self.clashes = list(clashes)
-        super().__init__("no roster satisfies the hard rules:\n" + "\n".join(
-            f"  - {c}" for c in self.clashes
-        ))
+        super().__init__(
+            "no roster satisfies the hard rules:\n" + "\n".join(f"  - {c}" for c in self.clashes)
+        )

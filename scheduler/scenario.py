@@ -47,7 +47,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(source, [FieldProblem("scenario", source, f"not valid YAML: {exc}")]) from exc
+        raise InputError(
+            source, [FieldProblem("scenario", source, f"not valid YAML: {exc}")]
+        ) from exc
     return parse_scenario(raw, source=source)
 
 
@@ -141,7 +143,9 @@ def _reference_problems(raw: dict[str, Any]) -> list[FieldProblem]:
         if "contract" in agent and agent["contract"] not in contracts:
             problems.append(
                 FieldProblem(
-                    f"{where}.contract", agent["contract"], f"unknown contract; known: {sorted(contracts)}"
+                    f"{where}.contract",
+                    agent["contract"],
+                    f"unknown contract; known: {sorted(contracts)}",
                 )
             )
         availability = agent.get("availability")
@@ -149,7 +153,9 @@ def _reference_problems(raw: dict[str, Any]) -> list[FieldProblem]:
             for day in availability:
                 if day not in WEEKDAYS:
                     problems.append(
-                        FieldProblem(f"{where}.availability", day, f"unknown weekday; use {list(WEEKDAYS)}")
+                        FieldProblem(
+                            f"{where}.availability", day, f"unknown weekday; use {list(WEEKDAYS)}"
+                        )
                     )
     for index, entry in enumerate(raw.get("fairness_ledger") or []):
         if isinstance(entry, dict) and entry.get("agent") not in set(_ids(raw, "agents")):

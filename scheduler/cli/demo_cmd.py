@@ -19,6 +19,7 @@ console = Console()
 
 def _say(started: float) -> tuple[Callable[[str], None], Callable[[ProgressEvent], None]]:
     """Printers for stage messages and solver progress, stamped with elapsed seconds."""
+
     def stage(message: str) -> None:
         console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] {message}", highlight=False)
 
@@ -75,7 +76,8 @@ def demo(
         scenario = load_scenario(example_path("bank/scenario.yaml"))
         history = read_history(example_path("bank/history.csv"))
         stage(
-            f"loaded the bank example: {len(scenario.queues)} queues, {len(scenario.agents)} agents, "
+            f"loaded the bank example: {len(scenario.queues)} queues, "
+            f"{len(scenario.agents)} agents, "
             f"{history['ds'].min():%Y-%m-%d} .. {history['ds'].max():%Y-%m-%d} of history"
         )
         run = run_all(

@@ -40,9 +40,9 @@ def init(
     )
 
 
-def history_scenario_problems(history_queues: set[str], minutes: int, scenario: Scenario) -> list[
-    FieldProblem
-]:
+def history_scenario_problems(
+    history_queues: set[str], minutes: int, scenario: Scenario
+) -> list[FieldProblem]:
     """Problems between a history file and the scenario it is meant to feed."""
     problems = []
     scenario_queues = {q.id for q in scenario.queues}

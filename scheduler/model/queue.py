@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field, model_validator
 
 from scheduler.model.base import Frozen
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """How contacts of a queue are served, which decides the staffing model."""
 
     VOICE = "voice"

@@ -56,7 +56,9 @@ class Site(Frozen):
     country: str | None = Field(default=None, description="ISO country code for public holidays")
     interval_minutes: Literal[15, 30, 60] = 30
     opening_hours: dict[str, list[TimeWindow]] = Field(
-        default_factory=lambda: {day: [TimeWindow(start=0, end=MINUTES_PER_DAY)] for day in WEEKDAYS}
+        default_factory=lambda: {
+            day: [TimeWindow(start=0, end=MINUTES_PER_DAY)] for day in WEEKDAYS
+        }
     )
     special_days: list[SpecialDay] = Field(default_factory=list)
 
@@ -87,7 +89,8 @@ class Site(Frozen):
             for window in windows:
                 if window.start % step or window.end % step:
                     raise ValueError(
-                        f"opening_hours.{day}: window {window.start}-{window.end} min is not on the "
+                        f"opening_hours.{day}: window {window.start}-{window.end} min "
+                        "is not on the "
                         f"{step}-minute interval grid"
                     )
         return self

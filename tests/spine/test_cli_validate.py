@@ -26,7 +26,9 @@ def test_valid_scenario_and_history(tmp_path: Path, tiny_scenario_raw: dict[str,
     scenario.write_text(yaml.safe_dump(tiny_scenario_raw))
     history = tmp_path / "history.csv"
     _write_history(history)
-    result = runner.invoke(app, ["validate", "--scenario", str(scenario), "--history", str(history)])
+    result = runner.invoke(
+        app, ["validate", "--scenario", str(scenario), "--history", str(history)]
+    )
     assert result.exit_code == 0, result.output
     assert "OK" in result.output and "1 queues, 2 agents" in result.output
 
@@ -42,7 +44,9 @@ def test_bad_scenario_and_history_report_everything(
     frame = pd.read_csv(history)
     frame.loc[3, "offered"] = -4
     frame.to_csv(history, index=False)
-    result = runner.invoke(app, ["validate", "--scenario", str(scenario), "--history", str(history)])
+    result = runner.invoke(
+        app, ["validate", "--scenario", str(scenario), "--history", str(history)]
+    )
     assert result.exit_code == 2
     assert "agents[0](id=ann).skills" in result.output and "'nope'" in result.output
     assert "offered" in result.output and "-4" in result.output
@@ -55,9 +59,13 @@ def test_history_queues_must_match_the_scenario(
     scenario.write_text(yaml.safe_dump(tiny_scenario_raw))
     history = tmp_path / "history.csv"
     _write_history(history, queues=("voice", "sales"), minutes=30)
-    result = runner.invoke(app, ["validate", "--scenario", str(scenario), "--history", str(history)])
+    result = runner.invoke(
+        app, ["validate", "--scenario", str(scenario), "--history", str(history)]
+    )
     assert result.exit_code == 2
-    assert "history.queue: queue not defined in the scenario's queues (got 'sales')" in result.output
+    assert (
+        "history.queue: queue not defined in the scenario's queues (got 'sales')" in result.output
+    )
     assert "differs from site.interval_minutes=60" in result.output
 
 
