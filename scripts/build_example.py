@@ -547,6 +547,7 @@ SHIFT_TEMPLATES: list[dict[str, Any]] = [
     {
         "id": "saturday_night",
         "kind": "night",
+        "weekdays": ["sat"],
         "start_earliest": "20:00",
         "start_latest": "20:00",
         "start_step_minutes": 30,

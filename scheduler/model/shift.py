@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from scheduler.model.base import MINUTES_PER_DAY, ClockMinutes, Frozen
+from scheduler.model.base import MINUTES_PER_DAY, WEEKDAYS, ClockMinutes, Frozen
 
 
 class BreakRule(Frozen):
@@ -44,9 +44,15 @@ class ShiftTemplate(Frozen):
     start_step_minutes: int = Field(default=30, gt=0)
     lengths_minutes: list[int] = Field(min_length=1)
     breaks: list[BreakRule] = Field(default_factory=list)
+    weekdays: list[str] | None = Field(
+        default=None, description="weekdays the template may start on (mon..sun); None = every day"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ShiftTemplate:
+        unknown = sorted(set(self.weekdays or []) - set(WEEKDAYS))
+        if unknown:
+            raise ValueError(f"weekdays: unknown weekday(s) {unknown}; use {list(WEEKDAYS)}")
         if self.start_latest < self.start_earliest:
             raise ValueError("start_latest is before start_earliest")
         for length in self.lengths_minutes:
@@ -59,6 +65,10 @@ class ShiftTemplate(Frozen):
                         f"start, past the {length}-minute shift"
                     )
         return self
+
+    def runs_on(self, weekday: int) -> bool:
+        """Whether a shift of this template may start on ``weekday`` (0 = Monday)."""
+        return self.weekdays is None or WEEKDAYS[weekday] in self.weekdays
 
     def starts(self) -> list[int]:
         """Allowed start minutes after midnight."""

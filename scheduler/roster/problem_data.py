@@ -285,15 +285,15 @@ def build_problem(
     if problems:
         raise InputError("requirements", problems)
     need, value_curve, offered_aht, work, deadline = demand
-    gains, tail_gain = _gains(need, value_curve, weights.service, weights.understaffing,
-                              weights.overstaffing)
+    gains, tail_gain = _gains(
+        need, value_curve, weights.service, weights.understaffing, weights.overstaffing
+    )
     due, late_cost = _deferred(work, deadline, offered_aht, deferred, weights.service, step)
 
     dates = scenario.horizon.dates()
     weekend_names = set(scenario.rules.weekend_days)
     weekend_of_day = tuple(
-        _weekend_key(d, dates[0]) if WEEKDAYS[d.weekday()] in weekend_names else None
-        for d in dates
+        _weekend_key(d, dates[0]) if WEEKDAYS[d.weekday()] in weekend_names else None for d in dates
     )
     week_of_day = tuple(i // 7 for i in range(days))
     ledger = {e.agent: e for e in scenario.fairness_ledger}
@@ -319,25 +319,38 @@ def build_problem(
             if date not in agent.time_off:
                 for template_id in contract.shift_templates:
                     tpl = scenario.template(template_id)
+                    if not tpl.runs_on(date.weekday()):
+                        continue
                     t_index = template_index[template_id]
                     for start_clock in tpl.starts():
                         for length in tpl.lengths_minutes:
-                            if not availability.allows(scenario.site, agent, date, start_clock,
-                                                       length):
+                            if not availability.allows(
+                                scenario.site, agent, date, start_clock, length
+                            ):
                                 continue
                             start = day * MINUTES_PER_DAY + start_clock
                             end = start + length
                             after = (start, end, tpl.id)
                             flags = _day_flags(start_clock, length, tpl.kind)
                             cand = Candidate(
-                                index=len(candidates), agent=a_index, day=day, template=t_index,
-                                start=start, end=end, first=start // step,
-                                last=-(-end // step), paid_minutes=tpl.paid_minutes(length),
-                                early=flags[0], late=flags[1], night=flags[2],
-                                pay_cost=cost.shift_cost(agent, tpl.paid_minutes(length),
-                                                         weights.cost),
+                                index=len(candidates),
+                                agent=a_index,
+                                day=day,
+                                template=t_index,
+                                start=start,
+                                end=end,
+                                first=start // step,
+                                last=-(-end // step),
+                                paid_minutes=tpl.paid_minutes(length),
+                                early=flags[0],
+                                late=flags[1],
+                                night=flags[2],
+                                pay_cost=cost.shift_cost(
+                                    agent, tpl.paid_minutes(length), weights.cost
+                                ),
                                 preference_cost=preferences.shift_cost(
-                                    agent, date, start_clock, tpl.kind, weights.preferences),
+                                    agent, date, start_clock, tpl.kind, weights.preferences
+                                ),
                                 stability_cost=stability.change_cost(before, after, w_stability),
                             )
                             spill = max(spill, cand.last - days * per_day)
@@ -347,10 +360,16 @@ def build_problem(
         entry = ledger.get(agent.id, FairnessLedgerEntry(agent=agent.id))
         agents.append(
             AgentSpec(
-                index=a_index, id=agent.id, contract=contract, skills=skills,
-                proficiency=tuple(agent.skills[queues[q]] for q in skills), group=group,
-                candidates=tuple(per_day_cands), off_cost=tuple(off_cost),
-                tail=tails.get(agent.id, ()), ledger=entry,
+                index=a_index,
+                id=agent.id,
+                contract=contract,
+                skills=skills,
+                proficiency=tuple(agent.skills[queues[q]] for q in skills),
+                group=group,
+                candidates=tuple(per_day_cands),
+                off_cost=tuple(off_cost),
+                tail=tails.get(agent.id, ()),
+                ledger=entry,
                 target_minutes=_target_minutes(contract, days, entry),
             )
         )
@@ -360,25 +379,43 @@ def build_problem(
     # worth nothing either way.
     pad = n_intervals - days * per_day
     if pad:
-        gains = np.concatenate([gains, np.zeros((gains.shape[0], pad, gains.shape[2]),
-                                                dtype=gains.dtype)], axis=1)
-        tail_gain = np.concatenate([tail_gain, np.zeros((tail_gain.shape[0], pad),
-                                                        dtype=tail_gain.dtype)], axis=1)
+        gains = np.concatenate(
+            [gains, np.zeros((gains.shape[0], pad, gains.shape[2]), dtype=gains.dtype)], axis=1
+        )
+        tail_gain = np.concatenate(
+            [tail_gain, np.zeros((tail_gain.shape[0], pad), dtype=tail_gain.dtype)], axis=1
+        )
         need = np.concatenate([need, np.zeros((need.shape[0], pad), dtype=need.dtype)], axis=1)
         value_curve = np.concatenate(
-            [value_curve, np.repeat(value_curve[:, -1:, :] * 0, pad, axis=1)], axis=1)
+            [value_curve, np.repeat(value_curve[:, -1:, :] * 0, pad, axis=1)], axis=1
+        )
         due = np.concatenate([due, np.repeat(due[:, -1:], pad, axis=1)], axis=1)
     for arr in (gains, tail_gain, need, value_curve, due):
         arr.setflags(write=False)
     return ProblemData(
-        scenario=scenario, horizon_start=scenario.horizon.start, days=days, interval=step,
-        per_day=per_day, n_intervals=n_intervals, queues=queues, deferred=deferred,
-        templates=templates, agents=tuple(agents), groups=tuple(groups),
-        candidates=tuple(candidates), gains=gains, tail_gain=tail_gain, value_curve=value_curve,
-        need=need, due=due, late_cost=late_cost, weekend_of_day=weekend_of_day,
+        scenario=scenario,
+        horizon_start=scenario.horizon.start,
+        days=days,
+        interval=step,
+        per_day=per_day,
+        n_intervals=n_intervals,
+        queues=queues,
+        deferred=deferred,
+        templates=templates,
+        agents=tuple(agents),
+        groups=tuple(groups),
+        candidates=tuple(candidates),
+        gains=gains,
+        tail_gain=tail_gain,
+        value_curve=value_curve,
+        need=need,
+        due=due,
+        late_cost=late_cost,
+        weekend_of_day=weekend_of_day,
         week_of_day=week_of_day,
         forbidden=frozenset((a, b) for a, b in scenario.rules.forbidden_successions),
-        previous=previous, messages=tuple(messages),
+        previous=previous,
+        messages=tuple(messages),
     )
 
 
@@ -390,14 +427,22 @@ def _templates(
     for i, tpl in enumerate(scenario.shift_templates):
         where = f"shift_templates[{i}](id={tpl.id})"
         if tpl.start_earliest % step or tpl.start_step_minutes % step:
-            problems.append(FieldProblem(
-                f"{where}.start_earliest/start_step_minutes",
-                (tpl.start_earliest, tpl.start_step_minutes),
-                f"shift starts must fall on the site's {step}-minute interval grid"))
+            problems.append(
+                FieldProblem(
+                    f"{where}.start_earliest/start_step_minutes",
+                    (tpl.start_earliest, tpl.start_step_minutes),
+                    f"shift starts must fall on the site's {step}-minute interval grid",
+                )
+            )
         for length in tpl.lengths_minutes:
             if length % step:
-                problems.append(FieldProblem(f"{where}.lengths_minutes", length,
-                                             f"not a multiple of the {step}-minute interval"))
+                problems.append(
+                    FieldProblem(
+                        f"{where}.lengths_minutes",
+                        length,
+                        f"not a multiple of the {step}-minute interval",
+                    )
+                )
         specs.append(TemplateSpec(tpl.id, tpl.kind, _breaks(tpl, step, where, problems)))
         index[tpl.id] = i
     return tuple(specs), index
@@ -411,16 +456,24 @@ def _breaks(
         first = -(-rule.earliest_after_start // step)
         last = (rule.latest_end_after_start - rule.minutes) // step
         if last < first:
-            problems.append(FieldProblem(
-                f"{where}.breaks[{j}]", (rule.earliest_after_start, rule.latest_end_after_start),
-                f"no {step}-minute grid start fits a {rule.minutes}-minute break in this window"))
+            problems.append(
+                FieldProblem(
+                    f"{where}.breaks[{j}]",
+                    (rule.earliest_after_start, rule.latest_end_after_start),
+                    f"no {step}-minute grid start fits a {rule.minutes}-minute break in this window",
+                )
+            )
             continue
-        out.append(BreakSpec(rule.name, rule.minutes, rule.paid, first, last,
-                             -(-rule.minutes // step)))
+        out.append(
+            BreakSpec(rule.name, rule.minutes, rule.paid, first, last, -(-rule.minutes // step))
+        )
     total = sum(b.span for b in out)
     if out and total * step > min(tpl.lengths_minutes):
-        problems.append(FieldProblem(f"{where}.breaks", total * step,
-                                     "breaks take longer than the shortest shift"))
+        problems.append(
+            FieldProblem(
+                f"{where}.breaks", total * step, "breaks take longer than the shortest shift"
+            )
+        )
     return tuple(out)
 
 
@@ -462,7 +515,8 @@ def _previous(
             inside[(s.agent, day)] = (s.start + shift_by, s.end + shift_by, s.template)
         elif -14 <= day < 0:
             tails.setdefault(s.agent, []).append(
-                TailShift(day, s.start + shift_by, s.end + shift_by, kinds.get(s.template, "")))
+                TailShift(day, s.start + shift_by, s.end + shift_by, kinds.get(s.template, ""))
+            )
     return inside, {k: tuple(sorted(v, key=lambda x: x.day)) for k, v in tails.items()}
 
 
@@ -482,15 +536,21 @@ def _demand(
     n_t = scenario.horizon.days * per_day
     missing = [c for c in REQUIRED_COLUMNS if c not in requirements.columns]
     if missing:
-        problems.append(FieldProblem("requirements.columns", list(requirements.columns),
-                                     f"missing column(s) {missing}"))
+        problems.append(
+            FieldProblem(
+                "requirements.columns", list(requirements.columns), f"missing column(s) {missing}"
+            )
+        )
         return _empty_demand(n_q, n_t)
     queue_ids = {q.id: i for i, q in enumerate(scenario.queues)}
     frame = requirements.reset_index(drop=True)
     unknown = sorted(set(frame["queue"].astype(str)) - set(queue_ids))
     if unknown:
-        problems.append(FieldProblem("requirements.queue", unknown,
-                                     f"unknown queue(s); scenario has {sorted(queue_ids)}"))
+        problems.append(
+            FieldProblem(
+                "requirements.queue", unknown, f"unknown queue(s); scenario has {sorted(queue_ids)}"
+            )
+        )
         return _empty_demand(n_q, n_t)
     try:
         ds = pd.to_datetime(frame["ds"])
@@ -504,8 +564,11 @@ def _demand(
     off_grid = minutes[(minutes % step) != 0]
     if len(off_grid):
         bad = ds[off_grid.index[0]]
-        problems.append(FieldProblem("requirements.ds", str(bad),
-                                     f"not on the site's {step}-minute interval grid"))
+        problems.append(
+            FieldProblem(
+                "requirements.ds", str(bad), f"not on the site's {step}-minute interval grid"
+            )
+        )
         return _empty_demand(n_q, n_t)
     t_index = (minutes // step).astype(int).to_numpy()
     inside = (t_index >= 0) & (t_index < n_t)
@@ -514,9 +577,13 @@ def _demand(
     needed = pd.to_numeric(frame["scheduled_needed"], errors="coerce")
     if needed.isna().any() or (needed < 0).any():
         row = int(np.flatnonzero(needed.isna() | (needed < 0))[0])
-        problems.append(FieldProblem(f"requirements.scheduled_needed[{row}]",
-                                     frame["scheduled_needed"].iloc[row],
-                                     "must be a non-negative number"))
+        problems.append(
+            FieldProblem(
+                f"requirements.scheduled_needed[{row}]",
+                frame["scheduled_needed"].iloc[row],
+                "must be a non-negative number",
+            )
+        )
         return _empty_demand(n_q, n_t)
 
     curves: list[list[float]] = []
@@ -536,8 +603,11 @@ def _demand(
             try:
                 curve = [float(x) for x in raw_curve.split(";") if x.strip()]
             except ValueError:
-                problems.append(FieldProblem(f"requirements.sl_curve[{row}]", raw_curve,
-                                             "expected ';'-joined numbers"))
+                problems.append(
+                    FieldProblem(
+                        f"requirements.sl_curve[{row}]", raw_curve, "expected ';'-joined numbers"
+                    )
+                )
                 continue
             start = int(_number(frame, "curve_start", row))
         curves.append(curve)
@@ -584,8 +654,13 @@ def _number(frame: pd.DataFrame, column: str, row: int) -> float:
 
 
 def _empty_demand(n_q: int, n_t: int) -> Demand:
-    return (np.zeros((n_q, n_t), dtype=np.int64), np.zeros((n_q, n_t, 1)), np.full(n_q, 300.0),
-            np.zeros((n_q, n_t)), np.zeros(n_q, dtype=np.int64))
+    return (
+        np.zeros((n_q, n_t), dtype=np.int64),
+        np.zeros((n_q, n_t, 1)),
+        np.full(n_q, 300.0),
+        np.zeros((n_q, n_t)),
+        np.zeros(n_q, dtype=np.int64),
+    )
 
 
 def concave_envelope(values: np.ndarray) -> np.ndarray:
@@ -631,8 +706,12 @@ def _gains(
 
 
 def _deferred(
-    work: np.ndarray, deadline: np.ndarray, aht: np.ndarray, deferred: tuple[bool, ...],
-    w_service: float, step: int,
+    work: np.ndarray,
+    deadline: np.ndarray,
+    aht: np.ndarray,
+    deferred: tuple[bool, ...],
+    w_service: float,
+    step: int,
 ) -> tuple[np.ndarray, tuple[int, ...]]:
     """Cumulative agent-minutes due by the end of each interval, and the lateness cost."""
     n_q, n_t = work.shape

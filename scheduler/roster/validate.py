@@ -51,9 +51,15 @@ def validate_roster(data: ProblemData, roster: Roster) -> list[Violation]:
     out: list[Violation] = []
     scenario = data.scenario
     if roster.horizon_start != data.horizon_start or roster.days != data.days:
-        out.append(Violation("horizon", "*", None,
-                             f"roster covers {roster.horizon_start}+{roster.days}d, problem "
-                             f"{data.horizon_start}+{data.days}d"))
+        out.append(
+            Violation(
+                "horizon",
+                "*",
+                None,
+                f"roster covers {roster.horizon_start}+{roster.days}d, problem "
+                f"{data.horizon_start}+{data.days}d",
+            )
+        )
     agents = {a.id: a for a in scenario.agents}
     by_agent: dict[str, dict[int, Shift]] = defaultdict(dict)
     for shift in roster.shifts:
@@ -93,6 +99,8 @@ def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:
     if length not in tpl.lengths_minutes:
         bad("template", f"length {length} min not a length of {tpl.id!r}")
     date = data.date(shift.day)
+    if not tpl.runs_on(date.weekday()):
+        bad("template", f"{tpl.id!r} does not run on {date:%A}")
     if date in agent.time_off:
         bad("availability", f"works on time off {date}")
     elif not availability.available(agent, date, start_clock, length):
@@ -118,18 +126,23 @@ def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:
         rule = pending[b.name].pop(0)
         if b.end - b.start != rule.minutes:
             bad("breaks", f"{b.name} lasts {b.end - b.start} min, rule says {rule.minutes}")
-        if not (shift.start + rule.earliest_after_start <= b.start
-                and b.end <= shift.start + rule.latest_end_after_start):
-            bad("breaks", f"{b.name} {shift.clock(b.start)}-{shift.clock(b.end)} outside its "
-                          f"window")
+        if not (
+            shift.start + rule.earliest_after_start <= b.start
+            and b.end <= shift.start + rule.latest_end_after_start
+        ):
+            bad(
+                "breaks", f"{b.name} {shift.clock(b.start)}-{shift.clock(b.end)} outside its window"
+            )
     # Activities: inside the shift, off breaks, one at a time, on skilled queues.
     acts = sorted(shift.activities, key=lambda a: a.start)
     for act in acts:
         if act.queue not in agent.skills:
             bad("skills", f"works {act.queue!r} without the skill")
         if act.start < shift.start or act.end > shift.end or act.end <= act.start:
-            bad("activities", f"{act.queue} {shift.clock(act.start)}-{shift.clock(act.end)} "
-                              "outside the shift")
+            bad(
+                "activities",
+                f"{act.queue} {shift.clock(act.start)}-{shift.clock(act.end)} outside the shift",
+            )
         for b in shift.breaks:
             if act.start < b.end and b.start < act.end:
                 bad("activities", f"{act.queue} overlaps {b.name} at {shift.clock(b.start)}")
@@ -190,8 +203,11 @@ def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Vio
             if not all(i in works for i in window) or window[-1] < 0:
                 continue
             if works[d] and works[d + gap + 1] and not any(works[d + i] for i in range(1, gap + 1)):
-                bad("sequences", d + 1, f"only {gap} day(s) off, contract needs "
-                                        f"{contract.min_consecutive_days_off}")
+                bad(
+                    "sequences",
+                    d + 1,
+                    f"only {gap} day(s) off, contract needs {contract.min_consecutive_days_off}",
+                )
     if contract.max_weekends is not None:
         weekends = {data.weekend_of_day[d] for d in shifts if data.weekend_of_day[d] is not None}
         if len(weekends) > contract.max_weekends:
@@ -206,8 +222,7 @@ def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Vio
             if second is None or e < 0:
                 continue
             if second[0] < first[1] + rest:
-                bad("rest", e, f"{(second[0] - first[1]) / 60:.1f} h rest < "
-                               f"{rest / 60:.1f} h")
+                bad("rest", e, f"{(second[0] - first[1]) / 60:.1f} h rest < {rest / 60:.1f} h")
         nxt = series.get(d + 1)
         if nxt is not None and d + 1 >= 0 and (first[2], nxt[2]) in data.forbidden:
             bad("rest", d + 1, f"forbidden succession {first[2]} -> {nxt[2]}")

@@ -93,3 +93,40 @@ def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
         load_scenario(tmp_path / "missing.yaml")
     with pytest.raises(InputError, match="top level must be a mapping"):
         parse_scenario(["a", "list"])
+
+
+def test_template_weekdays_restrict_candidate_days(tiny_scenario_raw: dict[str, Any]) -> None:
+    """A template limited to Tuesdays yields no Monday shifts (2024-01-01 is a Monday)."""
+    import pandas as pd
+
+    from scheduler.roster.problem_data import build_problem
+
+    tiny_scenario_raw["shift_templates"][0]["weekdays"] = ["tue"]
+    scenario = parse_scenario(tiny_scenario_raw)
+    assert not scenario.template("day").runs_on(0) and scenario.template("day").runs_on(1)
+    ds = pd.date_range("2024-01-01", periods=48, freq="60min")
+    requirements = pd.DataFrame(
+        {
+            "queue": "voice",
+            "ds": ds,
+            "channel": "voice",
+            "offered": 10.0,
+            "aht_s": 180.0,
+            "required_agents": 1.0,
+            "required_int": 1,
+            "scheduled_needed": 1,
+            "binding": "service_level",
+            "service_level": 0.8,
+            "curve_start": 0,
+            "sl_curve": "0;0.8;0.95",
+            "work_minutes": 30.0,
+            "deadline_minutes": None,
+        }
+    )
+    data = build_problem(scenario, requirements)
+    assert data.candidates and {c.day for c in data.candidates} == {1}
+
+
+def test_unknown_template_weekday(tiny_scenario_raw: dict[str, Any]) -> None:
+    tiny_scenario_raw["shift_templates"][0]["weekdays"] = ["tues"]
+    assert any("unknown weekday(s) ['tues']" in p for p in _problems(tiny_scenario_raw))
