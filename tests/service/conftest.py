@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,14 +53,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL cluster started for the session (skipped if not installed)."""
     bindir = _pg_bin()
     if bindir is None:
         pytest.skip(
             "PostgreSQL binaries not found (/usr/lib/postgresql/*/bin); .ci/run installs them"
         )
-    root = tmp_path_factory.mktemp("pg")
+    # Not under pytest's basetemp: other pytest sessions on the machine tighten its mode and
+    # prune old runs, which would pull the cluster's directory from under it.
+    root = Path(tempfile.mkdtemp(prefix="wfm-pg-"))
     data = root / "data"
     prefix: list[str] = []
     if os.geteuid() == 0:  # postgres refuses to run as root
@@ -68,10 +71,6 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         prefix = ["runuser", "-u", "postgres", "--"]
         shutil.chown(root, "postgres", "postgres")
         os.chmod(root, 0o700)
-        for parent in root.parents:  # the postgres user must reach the directory
-            if str(parent) in ("/", "/tmp"):
-                break
-            os.chmod(parent, os.stat(parent).st_mode | 0o011)
     port = _free_port()
     run = subprocess.run
     run(
@@ -113,3 +112,4 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             check=False,
             capture_output=True,
         )
+        shutil.rmtree(root, ignore_errors=True)

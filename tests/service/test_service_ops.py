@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -40,11 +41,19 @@ def test_metrics_count_calls_by_code(tmp_path: Path) -> None:
             c.rosters.ListRosters(roster_service_pb2.ListRostersRequest(), timeout=5)
         assert server.server is not None and server.server.metrics.port
         url = f"http://127.0.0.1:{server.server.metrics.port}/metrics"
-        with urllib.request.urlopen(url, timeout=5) as reply:
-            text = reply.read().decode()
         method = "/scheduler.v1.RosterService/ListRosters"
-        assert f'wfm_rpc_total{{code="OK",method="{method}"}} 1.0' in text
-        assert f'wfm_rpc_total{{code="UNAUTHENTICATED",method="{method}"}} 1.0' in text
+        expected = [
+            f'wfm_rpc_total{{code="OK",method="{method}"}} 1.0',
+            f'wfm_rpc_total{{code="UNAUTHENTICATED",method="{method}"}} 1.0',
+        ]
+        deadline = time.monotonic() + 5
+        while True:  # the server counts a call just after the client has its answer
+            with urllib.request.urlopen(url, timeout=5) as reply:
+                text = reply.read().decode()
+            if all(line in text for line in expected) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert all(line in text for line in expected), text
         assert "wfm_rpc_seconds_bucket" in text and "wfm_tasks_in_flight" in text
         c.channel.close()
     finally:
