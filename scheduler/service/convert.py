@@ -359,8 +359,8 @@ def metrics_to_proto(frame: pd.DataFrame) -> list[demand_pb2.ForecastMetric]:
     out = []
     for rec in _records(frame):
         model = str(rec.get("model", rec.get("method", "")))
-        selected = bool(rec.get("selected", False))
-        values, labels = _split_columns(rec, ("queue", "model", "method", "selected"))
+        selected = bool(rec.get("selected", rec.get("picked", False)))
+        values, labels = _split_columns(rec, ("queue", "model", "method", "selected", "picked"))
         out.append(
             demand_pb2.ForecastMetric(
                 queue=str(rec.get("queue", "")),

@@ -69,6 +69,7 @@ class ForecastServicer(forecast_service_pb2_grpc.ForecastServiceServicer):
             forecast=convert.forecast_to_proto(ok["forecast"]),
             metrics=convert.metrics_to_proto(ok["metrics"]),
             warnings=ok["warnings"],
+            notes=ok["notes"],
         )
 
 

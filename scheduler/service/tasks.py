@@ -224,9 +224,16 @@ def forecast_demand(
             backtest_origins=origins,
             jobs=1,
         )
-        warnings = [str(p) for p in getattr(run, "problems", []) or []]
-        warnings += [str(w) for w in getattr(run, "warnings", []) or []]
-        return {"ok": {"forecast": run.frame, "metrics": run.metrics, "warnings": warnings}}
+        warnings = [str(w) for w in getattr(run, "warnings", []) or []]
+        notes = [f"{queue}: {note}" for queue, note in (getattr(run, "notes", {}) or {}).items()]
+        return {
+            "ok": {
+                "forecast": run.frame,
+                "metrics": run.metrics,
+                "warnings": warnings,
+                "notes": notes,
+            }
+        }
 
     return _guarded(body)
 

@@ -26,7 +26,7 @@ from scheduler.v1 import demand_pb2 as scheduler_dot_v1_dot_demand__pb2
 from scheduler.v1 import scenario_pb2 as scheduler_dot_v1_dot_scenario__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#scheduler/v1/forecast_service.proto\x12\x0cscheduler.v1\x1a\x19scheduler/v1/demand.proto\x1a\x1bscheduler/v1/scenario.proto\"\xdc\x01\n\x15\x46orecastDemandRequest\x12)\n\x07history\x18\x01 \x03(\x0b\x32\x18.scheduler.v1.HistoryRow\x12(\n\x08scenario\x18\x02 \x01(\x0b\x32\x16.scheduler.v1.Scenario\x12\x19\n\x0chorizon_days\x18\x03 \x01(\x05H\x00\x88\x01\x01\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x1d\n\x10\x62\x61\x63ktest_origins\x18\x05 \x01(\x05H\x01\x88\x01\x01\x42\x0f\n\r_horizon_daysB\x13\n\x11_backtest_origins\"\x86\x01\n\x16\x46orecastDemandResponse\x12+\n\x08\x66orecast\x18\x01 \x03(\x0b\x32\x19.scheduler.v1.ForecastRow\x12-\n\x07metrics\x18\x02 \x03(\x0b\x32\x1c.scheduler.v1.ForecastMetric\x12\x10\n\x08warnings\x18\x03 \x03(\t2n\n\x0f\x46orecastService\x12[\n\x0e\x46orecastDemand\x12#.scheduler.v1.ForecastDemandRequest\x1a$.scheduler.v1.ForecastDemandResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#scheduler/v1/forecast_service.proto\x12\x0cscheduler.v1\x1a\x19scheduler/v1/demand.proto\x1a\x1bscheduler/v1/scenario.proto\"\xdc\x01\n\x15\x46orecastDemandRequest\x12)\n\x07history\x18\x01 \x03(\x0b\x32\x18.scheduler.v1.HistoryRow\x12(\n\x08scenario\x18\x02 \x01(\x0b\x32\x16.scheduler.v1.Scenario\x12\x19\n\x0chorizon_days\x18\x03 \x01(\x05H\x00\x88\x01\x01\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x1d\n\x10\x62\x61\x63ktest_origins\x18\x05 \x01(\x05H\x01\x88\x01\x01\x42\x0f\n\r_horizon_daysB\x13\n\x11_backtest_origins\"\x95\x01\n\x16\x46orecastDemandResponse\x12+\n\x08\x66orecast\x18\x01 \x03(\x0b\x32\x19.scheduler.v1.ForecastRow\x12-\n\x07metrics\x18\x02 \x03(\x0b\x32\x1c.scheduler.v1.ForecastMetric\x12\x10\n\x08warnings\x18\x03 \x03(\t\x12\r\n\x05notes\x18\x04 \x03(\t2n\n\x0f\x46orecastService\x12[\n\x0e\x46orecastDemand\x12#.scheduler.v1.ForecastDemandRequest\x1a$.scheduler.v1.ForecastDemandResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,7 +36,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FORECASTDEMANDREQUEST']._serialized_start=110
   _globals['_FORECASTDEMANDREQUEST']._serialized_end=330
   _globals['_FORECASTDEMANDRESPONSE']._serialized_start=333
-  _globals['_FORECASTDEMANDRESPONSE']._serialized_end=467
-  _globals['_FORECASTSERVICE']._serialized_start=469
-  _globals['_FORECASTSERVICE']._serialized_end=579
+  _globals['_FORECASTDEMANDRESPONSE']._serialized_end=482
+  _globals['_FORECASTSERVICE']._serialized_start=484
+  _globals['_FORECASTSERVICE']._serialized_end=594
 # @@protoc_insertion_point(module_scope)

@@ -23,11 +23,13 @@ class ForecastDemandRequest(_message.Message):
     def __init__(self, history: _Optional[_Iterable[_Union[_demand_pb2.HistoryRow, _Mapping]]] = ..., scenario: _Optional[_Union[_scenario_pb2.Scenario, _Mapping]] = ..., horizon_days: _Optional[int] = ..., method: _Optional[str] = ..., backtest_origins: _Optional[int] = ...) -> None: ...
 
 class ForecastDemandResponse(_message.Message):
-    __slots__ = ("forecast", "metrics", "warnings")
+    __slots__ = ("forecast", "metrics", "warnings", "notes")
     FORECAST_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
     forecast: _containers.RepeatedCompositeFieldContainer[_demand_pb2.ForecastRow]
     metrics: _containers.RepeatedCompositeFieldContainer[_demand_pb2.ForecastMetric]
     warnings: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, forecast: _Optional[_Iterable[_Union[_demand_pb2.ForecastRow, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[_demand_pb2.ForecastMetric, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, forecast: _Optional[_Iterable[_Union[_demand_pb2.ForecastRow, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[_demand_pb2.ForecastMetric, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
