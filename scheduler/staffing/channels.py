@@ -275,8 +275,8 @@ def size_queue(queue: Queue, arrival_rate: ArrayLike, aht_s: ArrayLike) -> Sizin
     aht_safe = np.where(active & (aht > 0), aht, 1.0)
     concurrency = effective_concurrency(queue)
 
-    def evaluate(n: NDArray[np.float64]) -> QueueMetrics:
-        return queue_metrics_for(queue, n, lam, aht_safe)
+    def evaluate(n: NDArray[np.float64], rows: NDArray[np.intp]) -> QueueMetrics:
+        return queue_metrics_for(queue, n, lam[rows], aht_safe[rows])
 
     load = lam * aht_safe / concurrency
     start = load / queue.max_occupancy + np.sqrt(load) + 1.0

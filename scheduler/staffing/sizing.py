@@ -31,8 +31,8 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-Evaluator = Callable[[FloatArray], QueueMetrics]
-"""Maps agent counts (one per interval) to the queue model's metrics."""
+Evaluator = Callable[[FloatArray, NDArray[np.intp]], QueueMetrics]
+"""``evaluate(n, rows)``: the queue model's metrics for ``n`` agents on intervals ``rows``."""
 
 BINDING_ORDER = ("service_level", "asa", "abandon", "occupancy")
 """Tie-break order when two limits need the same number of agents."""
@@ -132,11 +132,12 @@ def size_with(
     Parameters
     ----------
     evaluate
-        Metrics for a vector of agent counts (same length as ``start``).
+        ``evaluate(n, rows)``: metrics for agent counts ``n`` on the intervals ``rows``.
     goal
         The limits to meet.
     start
-        A first guess at a sufficient agent count per interval (doubled until it is).
+        A first guess at the agent count per interval; the search gallops from it (steps 1, 2,
+        4, ... up or down) to a bracket and bisects, so a close guess costs few evaluations.
     active
         Intervals with work; the others get 0 agents and binding ``"closed"``.
 
@@ -147,64 +148,76 @@ def size_with(
     """
     act = np.asarray(active, dtype=bool)
     size = act.shape[0]
-    limits = goal.limits()
     best = np.zeros(size, dtype=np.int64)
     best_frac = np.zeros(size)
     binding = np.where(act, "none", "closed").astype(object)
-    if not limits or not act.any():
+    rows = np.flatnonzero(act)
+    limits = goal.limits()
+    if not limits or rows.size == 0:
         return Sizing(best, best_frac, binding.astype(str))
-    hi0 = np.maximum(np.ceil(np.asarray(start, dtype=np.float64)), 1.0)
+    guess = np.maximum(np.ceil(np.asarray(start, dtype=np.float64)[rows]), 1.0)
     for name, getter, threshold, higher in limits:
-        hi = hi0.copy()
-        while True:
-            bad = act & ~_meets(getter(evaluate(hi)), threshold, higher)
-            if not bad.any():
-                break
-            if hi[bad].max() > _MAX_AGENTS:
-                raise ValueError(f"{name} limit {threshold} cannot be met with any staff")
-            hi = np.where(bad, 2 * hi + 1, hi)
-        lo = np.full(size, -1.0)  # -1: "no count known to fail yet"
-        while True:
-            gap = act & (hi - lo > 1)
-            if not gap.any():
-                break
-            mid = np.where(gap, np.floor((lo + hi) / 2), hi)
-            ok = _meets(getter(evaluate(np.maximum(mid, 0.0))), threshold, higher)
-            hi = np.where(gap & ok, mid, hi)
-            lo = np.where(gap & ~ok, mid, lo)
-        n = np.where(act, hi, 0.0)
-        frac = _fractional(evaluate, getter, threshold, higher, n, act)
-        better = act & ((n > best) | ((n == best) & (frac > best_frac + 1e-12)))
-        best = np.where(better, n, best).astype(np.int64)
-        best_frac = np.where(better, frac, best_frac)
-        binding = np.where(better, name, binding)
-    return Sizing(best, np.where(act, best_frac, 0.0), binding.astype(str))
+        n, frac = _search(evaluate, rows, guess, getter, threshold, higher, name)
+        better = (n > best[rows]) | ((n == best[rows]) & (frac > best_frac[rows] + 1e-12))
+        upd = rows[better]
+        best[upd] = n[better]
+        best_frac[upd] = frac[better]
+        binding[upd] = name
+    return Sizing(best, best_frac, binding.astype(str))
 
 
-def _fractional(
+def _search(
     evaluate: Evaluator,
+    rows: NDArray[np.intp],
+    guess: FloatArray,
     getter: Callable[[QueueMetrics], FloatArray],
     threshold: float,
     higher: bool,
-    n: FloatArray,
-    act: NDArray[np.bool_],
-) -> FloatArray:
-    """Crossing point of the metric's straight line between ``n - 1`` and ``n``."""
-    at_n = getter(evaluate(n))
-    below = np.maximum(n - 1.0, 0.0)
-    at_below = getter(evaluate(below))
+    name: str,
+) -> tuple[FloatArray, FloatArray]:
+    """Smallest passing count per row, and the fractional crossing below it."""
+    m = rows.size
+    lo = np.full(m, np.nan)  # largest count known to fail (-1: none can fail below 0)
+    hi = np.full(m, np.nan)  # smallest count known to pass
+    v_lo = np.full(m, np.nan)
+    v_hi = np.full(m, np.nan)
+
+    def probe(sel: NDArray[np.intp], n: FloatArray) -> NDArray[np.bool_]:
+        val = getter(evaluate(n, rows[sel]))
+        ok = _meets(val, threshold, higher)
+        hi[sel[ok]], v_hi[sel[ok]] = n[ok], val[ok]
+        lo[sel[~ok]], v_lo[sel[~ok]] = n[~ok], val[~ok]
+        return ok
+
+    probe(np.arange(m), guess)
+    step = 1.0
+    while True:  # gallop until every row has a bracket
+        down = np.flatnonzero(np.isnan(lo))
+        up = np.flatnonzero(np.isnan(hi))
+        if down.size == 0 and up.size == 0:
+            break
+        if up.size and np.nanmax(lo[up]) > _MAX_AGENTS:
+            raise ValueError(f"{name} limit {threshold} cannot be met with any staff")
+        cand_down = hi[down] - step
+        floor = cand_down < 0
+        lo[down[floor]] = -1.0
+        sel = np.concatenate((down[~floor], up))
+        if sel.size:
+            probe(sel, np.concatenate((cand_down[~floor], lo[up] + step)))
+        step *= 2
+    while True:  # bisect the brackets
+        gap = np.flatnonzero(hi - lo > 1)
+        if gap.size == 0:
+            break
+        probe(gap, np.floor((lo[gap] + hi[gap]) / 2))
+    # Fractional need: where the metric's straight line between n - 1 and n crosses the target.
+    # (The same expression serves metrics that must rise above and fall below their target.)
     with np.errstate(invalid="ignore", divide="ignore"):
-        if higher:
-            share = (threshold - at_below) / (at_n - at_below)
-        else:
-            share = (at_below - threshold) / (at_below - at_n)
+        share = (threshold - v_lo) / (v_hi - v_lo)
     # Infinite ASA below n, or a flat metric: the whole last agent is needed.
-    share = np.where(np.isfinite(share), np.clip(share, 0.0, 1.0), 1.0)
-    frac = np.where(n > 0, below + share, 0.0)
-    # Keep ceil(frac) == n exactly: a crossing at the very bottom still needs agent n.
-    frac = np.where(act & (n > 0), np.maximum(frac, n - 1.0 + 1e-9), frac)
-    result: FloatArray = frac
-    return result
+    share = np.where(np.isfinite(share), np.clip(share, 1e-9, 1.0), 1.0)
+    frac = np.where(hi > 0, lo + share, 0.0)
+    return hi, frac
 
 
 def size_agents(
@@ -259,8 +272,8 @@ def size_agents(
     goal = Goal(service_level, answer_seconds, asa_seconds, max_abandon, max_occupancy)
     t = answer_seconds if answer_seconds is not None else 0.0
 
-    def evaluate(n: FloatArray) -> QueueMetrics:
-        return queue_metrics(n, lam, aht_safe, t, patience_s)
+    def evaluate(n: FloatArray, rows: NDArray[np.intp]) -> QueueMetrics:
+        return queue_metrics(n, lam[rows], aht_safe[rows], t, patience_s)
 
     load = lam * aht_safe
     return size_with(evaluate, goal, load / max_occupancy + np.sqrt(load) + 1.0, active)
