@@ -86,6 +86,7 @@ MAX_CURVE_POINTS = 256
 """Cap on points per SL curve; beyond it extra agents add (numerically) nothing anyway."""
 
 _FORECAST_COLUMNS = ("queue", "ds", "offered", "aht_s")
+_MAX_PROBLEMS = 50  # listed individually; the rest are counted
 
 
 def validate_forecast(forecast: pd.DataFrame, queues: Sequence[Queue]) -> pd.DataFrame:
@@ -109,9 +110,15 @@ def validate_forecast(forecast: pd.DataFrame, queues: Sequence[Queue]) -> pd.Dat
     frame = forecast.reset_index(drop=True).copy()
     known = {q.id for q in queues}
     frame["queue"] = frame["queue"].astype(str)
-    for i, q in frame["queue"][~frame["queue"].isin(known)].items():
+    unknown = frame["queue"][~frame["queue"].isin(known)]
+    for q, rows in unknown.groupby(unknown, sort=True).groups.items():
+        # One problem per unknown id, not per row: a week of a stray queue is 672 rows.
         problems.append(
-            FieldProblem(f"forecast.queue[row {i}]", q, f"unknown queue; known {sorted(known)}")
+            FieldProblem(
+                f"forecast.queue[row {rows[0]}]",
+                q,
+                f"unknown queue ({len(rows)} rows); known {sorted(known)}",
+            )
         )
     ds = pd.to_datetime(frame["ds"], errors="coerce")
     for i in frame.index[ds.isna()]:
@@ -143,6 +150,12 @@ def validate_forecast(forecast: pd.DataFrame, queues: Sequence[Queue]) -> pd.Dat
                 "duplicate queue x interval",
             )
         )
+    if len(problems) > _MAX_PROBLEMS:
+        more = len(problems) - _MAX_PROBLEMS
+        problems = [
+            *problems[:_MAX_PROBLEMS],
+            FieldProblem("forecast", f"{more} more", "further problems not listed"),
+        ]
     if problems:
         raise InputError("forecast", problems)
     return frame

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from scheduler.staffing.erlang import QueueMetrics, queue_metrics
+from scheduler.staffing.erlang import QueueMetrics, erlang_b, queue_metrics
 
 __all__ = [
     "BINDING_ORDER",
@@ -121,11 +121,16 @@ def _meets(metric: FloatArray, threshold: float, higher_is_better: bool) -> NDAr
     return metric <= threshold + 1e-12
 
 
+Direct = Callable[[str, NDArray[np.intp]], "tuple[FloatArray, FloatArray] | None"]
+"""``direct(limit, rows)``: ``(n, fractional)`` for a limit solved without search, or None."""
+
+
 def size_with(
     evaluate: Evaluator,
     goal: Goal,
     start: ArrayLike,
     active: ArrayLike,
+    direct: Direct | None = None,
 ) -> Sizing:
     """Size every interval against ``goal`` with any monotone queue model.
 
@@ -140,6 +145,8 @@ def size_with(
         4, ... up or down) to a bracket and bisects, so a close guess costs few evaluations.
     active
         Intervals with work; the others get 0 agents and binding ``"closed"``.
+    direct
+        Optional shortcut for limits a model can solve faster than by search.
 
     Returns
     -------
@@ -157,7 +164,10 @@ def size_with(
         return Sizing(best, best_frac, binding.astype(str))
     guess = np.maximum(np.ceil(np.asarray(start, dtype=np.float64)[rows]), 1.0)
     for name, getter, threshold, higher in limits:
-        n, frac = _search(evaluate, rows, guess, getter, threshold, higher, name)
+        solved = direct(name, rows) if direct is not None else None
+        if solved is None:
+            solved = _search(evaluate, rows, guess, getter, threshold, higher, name)
+        n, frac = solved
         better = (n > best[rows]) | ((n == best[rows]) & (frac > best_frac[rows] + 1e-12))
         upd = rows[better]
         best[upd] = n[better]
@@ -276,7 +286,71 @@ def size_agents(
         return queue_metrics(n, lam[rows], aht_safe[rows], t, patience_s)
 
     load = lam * aht_safe
-    return size_with(evaluate, goal, load / max_occupancy + np.sqrt(load) + 1.0, active)
+    start = load / max_occupancy + np.sqrt(load) + 1.0
+    if patience_s is not None and np.isfinite(patience_s):
+        return size_with(evaluate, goal, start, active)
+    cache: dict[str, tuple[FloatArray, FloatArray]] = {}
+
+    def direct(name: str, rows: NDArray[np.intp]) -> tuple[FloatArray, FloatArray] | None:
+        if name == "occupancy":
+            # a / n <= cap  <=>  n >= a / cap; the fractional need is a / cap itself.
+            need = load[rows] / max_occupancy
+            return np.maximum(np.ceil(need - 1e-9), 1.0), need
+        if name in ("service_level", "asa"):
+            if not cache:
+                cache.update(_erlang_c_upward(lam[rows], aht_safe[rows], goal))
+            return cache[name]
+        return None
+
+    return size_with(evaluate, goal, start, active, direct)
+
+
+def _erlang_c_upward(
+    lam: FloatArray, aht: FloatArray, goal: Goal
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Erlang C service-level and ASA minima by stepping ``n`` up from the stability bound.
+
+    ``B(n) = a B(n-1) / (n + a B(n-1))`` costs a few array operations per step, and the answer
+    lies a few square roots of the load above ``a``, so this beats a search that re-evaluates
+    the incomplete gamma at every probe. Below ``n0 = floor(a) + 1`` the queue is unstable (SL 0,
+    ASA infinite), which is also the value used for the fractional interpolation at ``n0``.
+    """
+    a = lam * aht
+    n = np.floor(a) + 1.0
+    b = erlang_b(n, a)
+    t = goal.answer_seconds if goal.answer_seconds is not None else 0.0
+    wanted: dict[str, tuple[float, bool]] = {}
+    if goal.service_level is not None:
+        wanted["service_level"] = (goal.service_level, True)
+    if goal.asa_seconds is not None:
+        wanted["asa"] = (goal.asa_seconds, False)
+    found = {k: np.full(a.size, np.nan) for k in wanted}
+    frac = {k: np.full(a.size, np.nan) for k in wanted}
+    prev = {"service_level": np.zeros(a.size), "asa": np.full(a.size, np.inf)}
+    todo = np.arange(a.size)
+    while todo.size:
+        nn, aa, bb = n[todo], a[todo], b[todo]
+        c = bb / (1.0 - (aa / nn) * (1.0 - bb))
+        values = {
+            "service_level": 1.0 - c * np.exp(-(nn - aa) * t / aht[todo]),
+            "asa": c * aht[todo] / (nn - aa),
+        }
+        pending = np.zeros(todo.size, dtype=bool)
+        for key, (target, higher) in wanted.items():
+            val = values[key]
+            new = np.isnan(found[key][todo]) & _meets(val, target, higher)
+            idx = todo[new]
+            found[key][idx] = nn[new]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = (target - prev[key][idx]) / (val[new] - prev[key][idx])
+            share = np.where(np.isfinite(share), np.clip(share, 1e-9, 1.0), 1.0)
+            frac[key][idx] = nn[new] - 1.0 + share
+            prev[key][todo] = val
+            pending |= np.isnan(found[key][todo])
+        todo = todo[pending]
+        n[todo] += 1.0
+        b[todo] = a[todo] * b[todo] / (n[todo] + a[todo] * b[todo])
+    return {k: (found[k], frac[k]) for k in wanted}
 
 
 def scheduled_from_productive(agents: ArrayLike, shrinkage: float) -> IntArray:

@@ -191,7 +191,7 @@ def test_erlang_a_tends_to_erlang_c(a: float, aht: float, t: float, extra: int) 
         assert float(m.p_abandon) < 1e-2
     # Near a = n convergence is slow (the wait is long), so ask for closeness and for progress.
     assert gaps[1] < 1e-3
-    assert gaps[1] <= gaps[0] + 1e-9
+    assert gaps[1] <= gaps[0] + 1e-7  # round-off at huge patience is ~1e-8
 
 
 @settings(max_examples=40, deadline=None)

@@ -133,3 +133,15 @@ def test_bad_forecast_names_field_and_value(voice: Queue) -> None:
     assert "nosuch" in text
     with pytest.raises(InputError, match="column missing"):
         build_requirements(fc.drop(columns="aht_s"), [voice], 30)
+
+
+def test_many_bad_rows_are_summarised(voice: Queue) -> None:
+    """A stray queue is one problem, not one per row; long lists are capped and counted."""
+    stray = _forecast("stray", [1.0] * 300)
+    with pytest.raises(InputError) as err:
+        build_requirements(pd.concat([_forecast("voice", [1.0]), stray]), [voice], 30)
+    assert len(err.value.problems) == 1 and "300 rows" in str(err.value)
+    negative = _forecast("voice", [-1.0] * 80)
+    with pytest.raises(InputError) as err:
+        build_requirements(negative, [voice], 30)
+    assert len(err.value.problems) == 51 and "30 more" in str(err.value)

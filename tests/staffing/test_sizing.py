@@ -97,3 +97,25 @@ def test_large_centre_is_fast_enough_and_finite() -> None:
     lam = rng.uniform(0, 4000 / 180, 2000)
     s = size_agents(lam, 180.0, patience_s=200.0, **SL80)  # type: ignore[arg-type]
     assert np.all(s.agents >= 0) and np.all(np.isfinite(s.fractional))
+
+
+def test_erlang_c_shortcut_equals_general_search() -> None:
+    """The upward Erlang C recursion gives the same integer and fractional needs as the search."""
+    from scheduler.staffing.sizing import size_with
+
+    rng = np.random.default_rng(7)
+    lam = rng.uniform(0, 300 / 900, 400)
+    aht = rng.uniform(60, 600, 400)
+    goal = Goal(service_level=0.85, answer_seconds=15, asa_seconds=12, max_occupancy=0.9)
+    fast = size_agents(
+        lam, aht, service_level=0.85, answer_seconds=15, asa_seconds=12, max_occupancy=0.9
+    )
+
+    def evaluate(n: np.ndarray, rows: np.ndarray) -> object:
+        return queue_metrics(n, lam[rows], aht[rows], 15.0)
+
+    slow = size_with(evaluate, goal, lam * aht + 1, lam > 0)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(fast.agents, slow.agents)
+    np.testing.assert_array_equal(fast.binding, slow.binding)
+    sl_or_asa = fast.binding != "occupancy"  # occupancy's fraction is a / cap in the shortcut
+    np.testing.assert_allclose(fast.fractional[sl_or_asa], slow.fractional[sl_or_asa], atol=1e-9)
