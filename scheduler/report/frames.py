@@ -17,7 +17,7 @@ import pandas as pd
 from scheduler.model import Scenario
 from scheduler.model.base import MINUTES_PER_DAY
 
-_DATE_KEYS = ("date", "day", "ds")
+_DATE_KEYS = ("period", "date", "day", "ds")
 
 
 @dataclass(frozen=True)
@@ -259,8 +259,14 @@ def service_by_week(evaluation: pd.DataFrame, summary: dict[str, Any]) -> dict[s
         )
     records = pd.DataFrame.from_records(summary.get("service_by_queue_week") or [])
     if not records.empty and {"queue", "service_level"} <= set(records.columns):
-        levels = pd.to_numeric(records["service_level"], errors="coerce").astype(float)
-        out.update(zip(records["queue"].astype(str), levels, strict=True))
+        records["service_level"] = pd.to_numeric(records["service_level"], errors="coerce")
+        if "offered" not in records.columns:
+            records["offered"] = 1.0
+        # A horizon that straddles two calendar weeks has a record per queue and week.
+        combined = _weighted_service(records, ["queue"])
+        out.update(
+            zip(combined["queue"].astype(str), combined["service_level"].astype(float), strict=True)
+        )
     return out
 
 

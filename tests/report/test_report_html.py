@@ -402,3 +402,28 @@ def test_an_empty_infeasible_result_still_renders(
     assert 'class="badge INFEASIBLE"' in document
     assert "A1 needs 5 days" in document
     assert "0 / 2" in document  # agents rostered of available
+
+
+def test_the_pipeline_summary_feeds_the_service_table(
+    tiny_scenario: Scenario,
+    tiny_requirements: pd.DataFrame,
+    tiny_result: Result,
+    tiny_evaluation: pd.DataFrame,
+) -> None:
+    """The real ``summarize()`` records (keyed by ``period``) are read, not ignored."""
+    problem = _pipeline_problem()
+    if problem:
+        pytest.skip(problem)
+    from scheduler.pipeline import summarize
+
+    summary = summarize(tiny_scenario, tiny_requirements, tiny_result, tiny_evaluation)
+    daily = frames.service_by_day(pd.DataFrame(), summary, tiny_scenario)
+    assert set(daily["date"]) == {dt.date(2025, 3, 3), dt.date(2025, 3, 4)}
+    computed = frames.service_by_day(tiny_evaluation, {}, tiny_scenario)
+    both = daily.merge(computed, on=["queue", "date"], suffixes=("_summary", "_computed"))
+    assert len(both) == 4
+    assert both["service_level_summary"].tolist() == pytest.approx(
+        both["service_level_computed"].tolist()
+    )
+    document = render(tiny_scenario, tiny_requirements, tiny_result, tiny_evaluation, summary)
+    check_balanced(document)
