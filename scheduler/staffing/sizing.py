@@ -1,13 +1,17 @@
 """Smallest agent counts that meet a service goal, per interval, with the binding limit named.
 
 Each limit (service level, ASA, abandonment, occupancy) is monotone in the number of agents, so
-its own minimum is found by a vectorised bisection over all intervals at once (about
-``log2(agents)`` evaluations of the queue model, whatever the number of intervals). The
-requirement is the largest of those minima and the limit that gave it is reported as binding.
+its own minimum is found for all intervals at once: a galloping search from a guess followed by
+bisection, evaluating the queue model only on the intervals still undecided (a handful of
+vectorised evaluations whatever the number of intervals). Erlang C has a faster exact route
+(stepping Erlang B's recursion up from the stability bound; occupancy in closed form). The
+requirement is the largest of the minima and the limit that gave it is reported as binding
+(ties go to the larger fractional need, then to the order of :data:`BINDING_ORDER`).
 
 A fractional requirement is also returned: between ``n - 1`` (fails) and ``n`` (meets) the binding
-metric is interpolated linearly and the crossing point is the fractional need. It is what a
-planner would read off a smooth staffing curve; the integer need is always its ceiling.
+metric is interpolated linearly and the crossing point is the fractional need (for the Erlang C
+occupancy cap it is ``a / cap`` exactly). It is what a planner would read off a smooth staffing
+curve; the integer need is always its ceiling.
 """
 
 from __future__ import annotations
