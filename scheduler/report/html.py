@@ -107,13 +107,18 @@ def _gap_text(gap: float | None) -> str:
 
 
 def _week_text(scenario: Scenario) -> str:
+    """Dates of the horizon, led by the ISO week number only when it starts on a Monday.
+
+    A site whose week starts on Sunday (as in the bundled Israeli bank) would otherwise be
+    labelled with the ISO week that ends on its first day.
+    """
     dates = scenario.horizon.dates()
     first, last = dates[0], dates[-1]
+    span = f"{day_label(first)} – {day_label(last)} {last.year} · {len(dates)} days"
+    if first.weekday() != 0:
+        return span
     iso_year, iso_week, _ = first.isocalendar()
-    return (
-        f"Week {iso_week} of {iso_year} · {day_label(first)} – {day_label(last)} {last.year}"
-        f" · {len(dates)} days"
-    )
+    return f"Week {iso_week} of {iso_year} · {span}"
 
 
 def _generated_text(scenario: Scenario, generated_at: dt.datetime | None) -> str:
