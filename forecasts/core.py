@@ -288,7 +288,8 @@ def forecast_history(
     origins = (
         rolling_origins(
             first,
-            start - step,
+            # Score on real data: a start far after the history must not push origins past it.
+            min(last, start - step),
             horizon_days=horizon_days,
             n_origins=backtest_origins,
             min_train_days=MIN_TRAIN_DAYS,

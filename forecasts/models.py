@@ -79,9 +79,13 @@ def _unusual_days(dates: Sequence[dt.date], calendar: Calendar | None) -> set[dt
 
 
 def _smear(
-    centre: np.ndarray, residuals: np.ndarray, level: float
+    centre: np.ndarray, residuals: np.ndarray, level: float, widen: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Point, low and high forecast from a centre on the sqrt scale and residuals on it."""
+    """Point, low and high forecast from a centre on the sqrt scale and residuals on it.
+
+    ``widen`` scales the residuals for the interval only: in-sample residuals understate
+    out-of-sample error, but inflating them for the point would bias it upward.
+    """
     centre = np.asarray(centre, dtype=float)
     r = np.asarray(residuals, dtype=float)
     r = r[np.isfinite(r)]
@@ -93,8 +97,8 @@ def _smear(
     sq = np.square(np.clip(centre[:, None] + r[None, :], 0.0, None))
     point = sq.mean(axis=1)
     alpha = (1.0 - level) / 2.0
-    lo = np.square(np.clip(centre + np.quantile(r, alpha), 0.0, None))
-    hi = np.square(np.clip(centre + np.quantile(r, 1.0 - alpha), 0.0, None))
+    lo = np.square(np.clip(centre + widen * np.quantile(r, alpha), 0.0, None))
+    hi = np.square(np.clip(centre + widen * np.quantile(r, 1.0 - alpha), 0.0, None))
     return point, np.minimum(lo, point), np.maximum(hi, point)
 
 
@@ -254,17 +258,18 @@ class ProphetSettings:
     seasonality_prior_scale, holidays_prior_scale
         Prophet priors.
     interval_inflation
-        Factor applied to the in-sample residuals before they form prediction intervals, since
-        in-sample residuals understate out-of-sample error.
+        Factor applied to the in-sample residuals when they form prediction intervals (not the
+        point), since in-sample residuals understate out-of-sample error. 1.2 gives about 80 %
+        coverage at level 0.8 on the Anonymous Bank backtest.
     """
 
     train_weeks: int | None = 12
     growth: Literal["linear", "flat"] = "flat"
     changepoint_prior_scale: float = 0.001
-    fourier_order: int = 10
+    fourier_order: int = 8
     seasonality_prior_scale: float = 10.0
     holidays_prior_scale: float = 10.0
-    interval_inflation: float = 1.0
+    interval_inflation: float = 1.2
 
 
 class ProphetVolumeModel:
@@ -409,7 +414,7 @@ class ProphetVolumeModel:
             m.add_regressor(f"lvl_{key}", standardize=False)
         m.fit(frame)
         fitted = m.predict(frame)["yhat"].to_numpy()
-        self._residuals = (frame["y"].to_numpy() - fitted) * st.interval_inflation
+        self._residuals = frame["y"].to_numpy() - fitted
         self._cap = float(frame["y"].max()) * _CAP_FACTOR
         self.model_ = m
         return self
@@ -441,7 +446,9 @@ class ProphetVolumeModel:
             # Guard against seasonal extrapolation on rare day kinds (documented cap).
             centre = np.minimum(centre, self._cap)
             centre = self._rare_kind_override(ds[open_], centre)
-        point, lo, hi = _smear(centre, self._residuals, self.level)
+        point, lo, hi = _smear(
+            centre, self._residuals, self.level, self.settings.interval_inflation
+        )
         return _frame(ds, open_, point, lo, hi)
 
 

@@ -167,3 +167,11 @@ def test_seasonal_naive_mae_skips_unknown_pairs() -> None:
     s = pd.Series(np.arange(15.0), index=ds)
     s.iloc[8] = np.nan
     assert seasonal_naive_mae(s, 1440) == pytest.approx(7.0)
+
+
+def test_start_after_a_gap_still_backtests_on_real_weeks(history: pd.DataFrame) -> None:
+    start = pd.Timestamp("2024-02-19")  # two weeks after the history ends
+    run = forecast_history(history, method="weekday_average", backtest_origins=2, start=start)
+    assert run.frame["ds"].min() == start
+    assert run.metrics["origins"].tolist() == [2]
+    assert run.frame["offered"].sum() > 0
