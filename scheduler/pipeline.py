@@ -120,8 +120,8 @@ def summarize(
     scenario: Scenario, requirements: pd.DataFrame, result: Result, evaluation: pd.DataFrame
 ) -> dict[str, Any]:
     """The KPIs a planner reads first (written as ``summary.json``)."""
-    daily = summarize_evaluation(evaluation, "day")
-    weekly = summarize_evaluation(evaluation, "week")
+    daily = _with_goals(summarize_evaluation(evaluation, "day"), scenario)
+    weekly = _with_goals(summarize_evaluation(evaluation, "horizon"), scenario)
     paid_minutes = sum(shift.paid_minutes for shift in result.roster.shifts)
     return {
         "solver": {
@@ -141,6 +141,33 @@ def summarize(
         "service_by_queue_day": _records(daily),
         "messages": list(result.messages),
     }
+
+
+def goal_text(scenario: Scenario, queue_id: str) -> str:
+    """The queue's promise in words, e.g. ``80% in 20 s`` or ``90% in 240 min``."""
+    queue = scenario.queue(queue_id)
+    goal = queue.goal
+    parts = []
+    if goal.service_level is not None:
+        within = (
+            f"{goal.deadline_minutes} min"
+            if goal.deadline_minutes is not None
+            else f"{goal.answer_seconds:g} s"
+        )
+        parts.append(f"{goal.service_level:.0%} in {within}")
+    if goal.asa_seconds is not None:
+        parts.append(f"ASA ≤ {goal.asa_seconds:g} s")
+    if goal.max_abandon is not None:
+        parts.append(f"abandon ≤ {goal.max_abandon:.0%}")
+    return ", ".join(parts)
+
+
+def _with_goals(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Add each queue's goal (text and service-level target) next to its service figures."""
+    frame = frame.copy()
+    frame["goal"] = [goal_text(scenario, q) for q in frame["queue"]]
+    frame["target"] = [scenario.queue(q).goal.service_level for q in frame["queue"]]
+    return frame
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

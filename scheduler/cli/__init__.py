@@ -12,6 +12,7 @@ from scheduler.cli import (
     roster_cmd,
     serve_cmd,
     setup_cmd,
+    staffing_cmd,
 )
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ for module in (
     demo_cmd,
     setup_cmd,
     forecast_cmd,
+    staffing_cmd,
     roster_cmd,
     report_cmd,
     serve_cmd,

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from forecasts.schema import HistoryError
 from scheduler.errors import InfeasibleError, InputError
@@ -36,7 +37,7 @@ def user_errors() -> Iterator[None]:
             err_console.print(f"  - {item}", markup=False, highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     except ValidationError as exc:
-        err_console.print(f"[bold red]error[/]: {exc}", markup=False)
+        err_console.print("[bold red]error[/]:", escape(str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     except InfeasibleError as exc:
         err_console.print("[bold red]infeasible[/]: the hard rules cannot all hold:")
@@ -44,5 +45,5 @@ def user_errors() -> Iterator[None]:
             err_console.print(f"  - {clash}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INFEASIBLE) from exc
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        err_console.print(f"[bold red]error[/]: {exc}", markup=False)
+        err_console.print("[bold red]error[/]:", escape(str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from exc

@@ -44,13 +44,12 @@ def summary_table(summary: dict[str, object]) -> Table:
     rows = summary.get("service_by_queue_week", [])
     assert isinstance(rows, list)
     for row in rows:
-        goal = row.get("goal")
         table.add_row(
             str(row.get("queue")),
             f"{row.get('offered', 0):,.0f}",
             _pct(row.get("service_level")),
-            _pct(goal) if isinstance(goal, float) else str(goal or ""),
-            str(row.get("understaffed_intervals", "")),
+            str(row.get("goal", "")),
+            str(row.get("under_intervals", "")),
         )
     return table
 

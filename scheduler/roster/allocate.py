@@ -6,9 +6,9 @@ are skilled for, and queue ``q`` values its ``k``-th agent at ``gain(q, t, k)``,
 ``k``. Parallel unit arcs priced ``-gain`` make the min-cost flow exact for this concave value.
 
 For deferred queues the marginal value of the ``k``-th agent in ``t`` is also exact given the other
-intervals: with ``late0[t']`` the backlog overdue at ``t' >= t`` when nobody works the queue at
-``t``, it is ``late_cost * sum_{t' >= t} clip(late0[t'] - (k - 1) I, 0, I)``. Sweeping the
-intervals in time order is a coordinate descent that never makes the objective worse.
+intervals: the lateness it saves over ``t' >= t`` under the exact FIFO backlog of
+:func:`scheduler.roster.cpsat.constraints.deferred.lateness`. Sweeping the intervals in time
+order is a coordinate descent that never makes the objective worse.
 """
 
 from __future__ import annotations
@@ -18,22 +18,23 @@ from collections import defaultdict
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from scheduler.roster.cpsat.constraints import deferred
 from scheduler.roster.plan import OFF, Plan
 from scheduler.roster.problem_data import ProblemData
 
 
 def _deferred_gain(data: ProblemData, n: np.ndarray, q: int, t: int, k_max: int) -> list[int]:
+    """Lateness saved by the 1st, 2nd, ... agent on deferred queue ``q`` in interval ``t``."""
     n_t = data.n_demand
     if t >= n_t or not data.late_cost[q]:
         return [0] * k_max
-    counts = n[q, :n_t].copy()
-    counts[t] = 0
-    cap = data.interval * np.cumsum(counts)
-    late0 = np.maximum(data.due[q, t:n_t] - cap[t:], 0)
-    step = data.interval
-    return [
-        int(data.late_cost[q] * np.clip(late0 - k * step, 0, step).sum()) for k in range(k_max)
-    ]
+    # One row per head count k = 0..k_max at t, the other intervals as they are.
+    counts = np.repeat(n[q, :n_t][None, :], k_max + 1, axis=0)
+    counts[:, t] = np.arange(k_max + 1)
+    late = deferred.lateness(data.due[q, :n_t], data.arrived[q, :n_t], counts, data.interval)
+    total = late[:, t:].sum(axis=1)
+    # Done work is concave in the head count, so these savings never increase with k.
+    return [int(data.late_cost[q] * (total[k] - total[k + 1])) for k in range(k_max)]
 
 
 def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
@@ -115,7 +116,7 @@ def _solve_interval(
     for q in queues:
         k_max = sum(len(by_group[g]) for g in groups if q in skills[g])
         base = int(n[q, t])
-        extra = (_deferred_gain(data, n, q, t, k_max) if data.deferred[q] else [0] * k_max)
+        extra = _deferred_gain(data, n, q, t, k_max) if data.deferred[q] else [0] * k_max
         for k in range(k_max):
             tails.append(q_node[q])
             heads.append(sink)
@@ -123,8 +124,10 @@ def _solve_interval(
             costs.append(-(data.gain(q, t, base + k) + extra[k]))
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int32), np.asarray(heads, dtype=np.int32),
-        np.asarray(caps, dtype=np.int64), np.asarray(costs, dtype=np.int64),
+        np.asarray(tails, dtype=np.int32),
+        np.asarray(heads, dtype=np.int32),
+        np.asarray(caps, dtype=np.int64),
+        np.asarray(costs, dtype=np.int64),
     )
     supplies = np.zeros(2 + len(groups) + len(queues), dtype=np.int64)
     supplies[source] = total

@@ -43,8 +43,11 @@ def shift_scores(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int]:
         for c in day_cands:
             cand = data.candidates[c]
             value = int(prefix[cand.last] - prefix[cand.first])
-            for s, spec in zip(cpsat_model.default_breaks(data, cand.template, cand.first),
-                               data.templates[cand.template].breaks, strict=False):
+            for s, spec in zip(
+                cpsat_model.default_breaks(data, cand.template, cand.first),
+                data.templates[cand.template].breaks,
+                strict=False,
+            ):
                 value -= int(prefix[s + spec.span] - prefix[s])
             scores[c] = value
     return scores
@@ -104,7 +107,9 @@ def best_week(
 
 
 def construct(
-    data: ProblemData, seed: int = 0, on_agent: Callable[[int], None] | None = None,
+    data: ProblemData,
+    seed: int = 0,
+    on_agent: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> tuple[Plan, list[int]]:
     """Build a feasible plan agent by agent.
@@ -117,8 +122,9 @@ def construct(
     plan = Plan.empty(data)
     n = np.zeros((len(data.queues), data.n_intervals), dtype=np.int64)
     rng = random.Random(seed)
-    order = sorted(range(len(data.agents)),
-                   key=lambda a: (len(data.agents[a].skills), rng.random()))
+    order = sorted(
+        range(len(data.agents)), key=lambda a: (len(data.agents[a].skills), rng.random())
+    )
     failed: list[int] = []
     for done, a in enumerate(order):
         if should_stop is not None and should_stop():
@@ -133,9 +139,7 @@ def construct(
     return plan, failed
 
 
-def improve_agents(
-    plan: Plan, seed: int, deadline: Callable[[], bool], rounds: int = 1
-) -> Plan:
+def improve_agents(plan: Plan, seed: int, deadline: Callable[[], bool], rounds: int = 1) -> Plan:
     """Coordinate descent: re-choose each agent's week given everybody else (rounds passes)."""
     data = plan.data
     out = plan.copy()

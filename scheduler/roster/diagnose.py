@@ -38,8 +38,10 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
             max_days = weekly_limits(contract.max_days, len(days), upper=True)
             open_days = [d for d in days if d in days_with]
             best = sorted(
-                (max(data.candidates[c].paid_minutes for c in spec.candidates[d])
-                 for d in open_days),
+                (
+                    max(data.candidates[c].paid_minutes for c in spec.candidates[d])
+                    for d in open_days
+                ),
                 reverse=True,
             )
             reachable = sum(best[:max_days])
@@ -47,12 +49,14 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
                 clashes.append(
                     f"agent {spec.id}: contract {contract.id!r} needs {min_days} working days in "
                     f"week {w + 1} but availability, time off and templates leave "
-                    f"{len(open_days)} day(s) with a possible shift")
+                    f"{len(open_days)} day(s) with a possible shift"
+                )
             if reachable < min_minutes:
                 clashes.append(
                     f"agent {spec.id}: contract {contract.id!r} needs {min_minutes} paid min in "
                     f"week {w + 1} but at most {reachable} min fit its available days "
-                    f"(max_days {contract.max_days})")
+                    f"(max_days {contract.max_days})"
+                )
     for q, queue in enumerate(data.queues):
         if int(data.need[q].sum()) and not any(q in a.skills for a in data.agents):
             warnings.append(f"queue {queue}: demand but no agent has the skill")
@@ -64,25 +68,33 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
     spec = data.agents[a]
     contract = spec.contract
     plan = Plan.empty(data)
-    rm = cpsat_model.build(data, plan, {a: frozenset(range(data.days))}, mode="shifts",
-                           guarded=GUARDED)
+    rm = cpsat_model.build(
+        data, plan, {a: frozenset(range(data.days))}, mode="shifts", guarded=GUARDED
+    )
     core = _minimal_core(rm, seed)
     details = {
-        "contracts": (f"min {contract.min_minutes_per_week}/max {contract.max_minutes_per_week} "
-                      f"paid min, {contract.min_days}-{contract.max_days} days"),
-        "sequences": (f"max {contract.max_consecutive_days} consecutive days, min "
-                      f"{contract.min_consecutive_days_off} days off in a row"
-                      + ("" if contract.max_weekends is None
-                         else f", max {contract.max_weekends} weekends")),
+        "contracts": (
+            f"min {contract.min_minutes_per_week}/max {contract.max_minutes_per_week} "
+            f"paid min, {contract.min_days}-{contract.max_days} days"
+        ),
+        "sequences": (
+            f"max {contract.max_consecutive_days} consecutive days, min "
+            f"{contract.min_consecutive_days_off} days off in a row"
+            + ("" if contract.max_weekends is None else f", max {contract.max_weekends} weekends")
+        ),
         "rest": f"min rest {contract.min_rest_minutes / 60:g} h, forbidden successions",
         "breaks": "break windows",
     }
     if not core:
-        return (f"agent {spec.id}: no week satisfies contract {contract.id!r} with its "
-                f"availability and time off ({details['contracts']})")
+        return (
+            f"agent {spec.id}: no week satisfies contract {contract.id!r} with its "
+            f"availability and time off ({details['contracts']})"
+        )
     parts = "; ".join(f"{f} ({details[f]})" for f in core)
-    return (f"agent {spec.id}: contract {contract.id!r} rules clash with its availability and "
-            f"time off: {parts}")
+    return (
+        f"agent {spec.id}: contract {contract.id!r} rules clash with its availability and "
+        f"time off: {parts}"
+    )
 
 
 def _minimal_core(rm: cpsat_model.RosterModel, seed: int) -> list[str]:

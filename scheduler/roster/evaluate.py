@@ -46,11 +46,18 @@ def evaluate(plan: Plan) -> Evaluation:
     """Every objective term of ``plan``."""
     data = plan.data
     n = plan.coverage()
-    terms = {"coverage": -base_value(data, n), "deferred": 0, "cost": 0, "preferences": 0,
-             "stability": 0, "fairness": 0}
+    terms = {
+        "coverage": -base_value(data, n),
+        "deferred": 0,
+        "cost": 0,
+        "preferences": 0,
+        "stability": 0,
+        "fairness": 0,
+    }
     for q, is_deferred in enumerate(data.deferred):
         if is_deferred and data.late_cost[q]:
-            late = deferred.lateness(data.due[q, : data.n_demand], n[q], data.interval)
+            n_t = data.n_demand
+            late = deferred.lateness(data.due[q, :n_t], data.arrived[q, :n_t], n[q], data.interval)
             terms["deferred"] += int(late.sum()) * data.late_cost[q]
     weight = data.scenario.rules.objective.fairness
     for spec in data.agents:
@@ -80,6 +87,7 @@ def service_kpis(plan: Plan) -> dict[str, float]:
         "answered_in_target": round(answered, 1),
         "understaffed_agent_intervals": float(np.maximum(need - n, 0).sum()),
         "overstaffed_agent_intervals": float(np.maximum(n - need, 0).sum()),
-        "paid_hours": round(sum(data.candidates[int(c)].paid_minutes
-                                for c in plan.choice.flat if c >= 0) / 60.0, 1),
+        "paid_hours": round(
+            sum(data.candidates[int(c)].paid_minutes for c in plan.choice.flat if c >= 0) / 60.0, 1
+        ),
     }

@@ -81,34 +81,85 @@ def generate_instance(
     for i in range(n_queues):
         deferred = n_queues >= 3 and i == n_queues - 1
         if deferred:
-            queues.append(Queue(id=f"Q{i}", channel=Channel.EMAIL,
-                                goal=ServiceGoal(service_level=0.9, deadline_minutes=240)))
+            queues.append(
+                Queue(
+                    id=f"Q{i}",
+                    channel=Channel.EMAIL,
+                    goal=ServiceGoal(service_level=0.9, deadline_minutes=240),
+                )
+            )
         else:
-            queues.append(Queue(id=f"Q{i}", channel=Channel.VOICE,
-                                goal=ServiceGoal(service_level=0.8, answer_seconds=20),
-                                shrinkage=0.0))
+            queues.append(
+                Queue(
+                    id=f"Q{i}",
+                    channel=Channel.VOICE,
+                    goal=ServiceGoal(service_level=0.8, answer_seconds=20),
+                    shrinkage=0.0,
+                )
+            )
     breaks_8h = [
         BreakRule(name="break1", minutes=15, earliest_after_start=90, latest_end_after_start=180),
-        BreakRule(name="lunch", minutes=30, paid=False, earliest_after_start=210,
-                  latest_end_after_start=330),
+        BreakRule(
+            name="lunch",
+            minutes=30,
+            paid=False,
+            earliest_after_start=210,
+            latest_end_after_start=330,
+        ),
         BreakRule(name="break2", minutes=15, earliest_after_start=360, latest_end_after_start=450),
     ]
     templates = [
-        ShiftTemplate(id="early", kind="early", start_earliest=7 * 60, start_latest=10 * 60,
-                      start_step_minutes=interval, lengths_minutes=[510], breaks=breaks_8h),
-        ShiftTemplate(id="late", kind="late", start_earliest=11 * 60, start_latest=13 * 60 + 30,
-                      start_step_minutes=interval, lengths_minutes=[510], breaks=breaks_8h),
-        ShiftTemplate(id="part", kind="day", start_earliest=8 * 60, start_latest=17 * 60,
-                      start_step_minutes=interval, lengths_minutes=[240, 300],
-                      breaks=[BreakRule(name="break1", minutes=15, earliest_after_start=90,
-                                        latest_end_after_start=210)]),
+        ShiftTemplate(
+            id="early",
+            kind="early",
+            start_earliest=7 * 60,
+            start_latest=10 * 60,
+            start_step_minutes=interval,
+            lengths_minutes=[510],
+            breaks=breaks_8h,
+        ),
+        ShiftTemplate(
+            id="late",
+            kind="late",
+            start_earliest=11 * 60,
+            start_latest=13 * 60 + 30,
+            start_step_minutes=interval,
+            lengths_minutes=[510],
+            breaks=breaks_8h,
+        ),
+        ShiftTemplate(
+            id="part",
+            kind="day",
+            start_earliest=8 * 60,
+            start_latest=17 * 60,
+            start_step_minutes=interval,
+            lengths_minutes=[240, 300],
+            breaks=[
+                BreakRule(
+                    name="break1", minutes=15, earliest_after_start=90, latest_end_after_start=210
+                )
+            ],
+        ),
     ]
     contracts = [
-        Contract(id="full", min_minutes_per_week=1920, max_minutes_per_week=2400, max_days=5,
-                 min_days=4, shift_templates=["early", "late"], max_weekends=1,
-                 min_rest_minutes=660),
-        Contract(id="part", min_minutes_per_week=720, max_minutes_per_week=1500, max_days=5,
-                 shift_templates=["part"], min_rest_minutes=660),
+        Contract(
+            id="full",
+            min_minutes_per_week=1920,
+            max_minutes_per_week=2400,
+            max_days=5,
+            min_days=4,
+            shift_templates=["early", "late"],
+            max_weekends=1,
+            min_rest_minutes=660,
+        ),
+        Contract(
+            id="part",
+            min_minutes_per_week=720,
+            max_minutes_per_week=1500,
+            max_days=5,
+            shift_templates=["part"],
+            min_rest_minutes=660,
+        ),
     ]
     agents = []
     for i in range(n_agents):
@@ -119,9 +170,15 @@ def generate_instance(
             skills[f"Q{other}"] = round(rng.uniform(0.7, 1.0), 2)
         contract = "full" if rng.random() < 0.7 else "part"
         agents.append(Agent(id=f"A{i:03d}", skills=skills, contract=contract))
-    scenario = Scenario(site=site, horizon=Horizon(start=start, days=days), queues=queues,
-                        contracts=contracts, shift_templates=templates, agents=agents,
-                        rules=Rules())
+    scenario = Scenario(
+        site=site,
+        horizon=Horizon(start=start, days=days),
+        queues=queues,
+        contracts=contracts,
+        shift_templates=templates,
+        agents=agents,
+        rules=Rules(),
+    )
     return scenario, _requirements(scenario, rng, load)
 
 
@@ -158,14 +215,24 @@ def _requirements(scenario: Scenario, rng: random.Random, load: float) -> pd.Dat
             ds = origin + pd.Timedelta(minutes=day * 1440 + k * step)
             if queue.channel.is_deferred:
                 work = agents_needed * step
-                rows.append({"queue": queue.id, "ds": ds, "channel": queue.channel.value,
-                             "offered": work * 60 / aht, "aht_s": aht,
-                             "required_agents": agents_needed,
-                             "required_int": math.ceil(agents_needed),
-                             "scheduled_needed": math.ceil(agents_needed), "binding": "deadline",
-                             "service_level": None, "curve_start": 0, "sl_curve": "",
-                             "work_minutes": work,
-                             "deadline_minutes": queue.goal.deadline_minutes})
+                rows.append(
+                    {
+                        "queue": queue.id,
+                        "ds": ds,
+                        "channel": queue.channel.value,
+                        "offered": work * 60 / aht,
+                        "aht_s": aht,
+                        "required_agents": agents_needed,
+                        "required_int": math.ceil(agents_needed),
+                        "scheduled_needed": math.ceil(agents_needed),
+                        "binding": "deadline",
+                        "service_level": None,
+                        "curve_start": 0,
+                        "sl_curve": "",
+                        "work_minutes": work,
+                        "deadline_minutes": queue.goal.deadline_minutes,
+                    }
+                )
                 continue
             # Offered load such that Erlang C needs about agents_needed.
             offered = max(0.1, (agents_needed - 1.5 * math.sqrt(agents_needed)) * step * 60 / aht)
@@ -174,13 +241,25 @@ def _requirements(scenario: Scenario, rng: random.Random, load: float) -> pd.Dat
             while erlang_c_sl(offered, aht, step, need, target) < 0.8:
                 need += 1
             m0 = max(0, need - 4)
-            curve = [erlang_c_sl(offered, aht, step, m, target)
-                     for m in range(m0, m0 + CURVE_POINTS)]
-            rows.append({"queue": queue.id, "ds": ds, "channel": queue.channel.value,
-                         "offered": offered, "aht_s": aht,
-                         "required_agents": offered * aht / (step * 60),
-                         "required_int": need, "scheduled_needed": need, "binding": "sl",
-                         "service_level": curve[need - m0], "curve_start": m0,
-                         "sl_curve": ";".join(f"{x:.4f}" for x in curve),
-                         "work_minutes": offered * aht / 60, "deadline_minutes": None})
+            curve = [
+                erlang_c_sl(offered, aht, step, m, target) for m in range(m0, m0 + CURVE_POINTS)
+            ]
+            rows.append(
+                {
+                    "queue": queue.id,
+                    "ds": ds,
+                    "channel": queue.channel.value,
+                    "offered": offered,
+                    "aht_s": aht,
+                    "required_agents": offered * aht / (step * 60),
+                    "required_int": need,
+                    "scheduled_needed": need,
+                    "binding": "sl",
+                    "service_level": curve[need - m0],
+                    "curve_start": m0,
+                    "sl_curve": ";".join(f"{x:.4f}" for x in curve),
+                    "work_minutes": offered * aht / 60,
+                    "deadline_minutes": None,
+                }
+            )
     return pd.DataFrame(rows)

@@ -42,8 +42,9 @@ def neighbourhood(
     days = frozenset(range(first, first + span))
     seed_agent = rng.randrange(n_agents)
     skills = set(data.agents[seed_agent].skills)
-    related = [a for a in range(n_agents) if a != seed_agent
-               and skills & set(data.agents[a].skills)]
+    related = [
+        a for a in range(n_agents) if a != seed_agent and skills & set(data.agents[a].skills)
+    ]
     others = [a for a in range(n_agents) if a != seed_agent and a not in related]
     rng.shuffle(related)
     rng.shuffle(others)

@@ -106,18 +106,26 @@ class Plan:
                 tpl = data.templates[cand.template]
                 breaks = tuple(
                     BreakSpan(name=b.name, start=s * step, end=s * step + b.minutes, paid=b.paid)
-                    for b, s in zip(tpl.breaks, self.breaks.get((spec.index, d), ()),
-                                    strict=False)
+                    for b, s in zip(tpl.breaks, self.breaks.get((spec.index, d), ()), strict=False)
                 )
                 shifts.append(
                     Shift(
-                        agent=spec.id, day=d, template=tpl.id, start=cand.start, end=cand.end,
-                        breaks=breaks, activities=self._activities(spec.index, cand, breaks),
+                        agent=spec.id,
+                        day=d,
+                        template=tpl.id,
+                        start=cand.start,
+                        end=cand.end,
+                        breaks=breaks,
+                        activities=self._activities(spec.index, cand, breaks),
                         paid_minutes=cand.paid_minutes,
                     )
                 )
-        return Roster(horizon_start=data.horizon_start, days=data.days, interval_minutes=step,
-                      shifts=tuple(shifts))
+        return Roster(
+            horizon_start=data.horizon_start,
+            days=data.days,
+            interval_minutes=step,
+            shifts=tuple(shifts),
+        )
 
     def _activities(
         self, a: int, cand: Candidate, breaks: tuple[BreakSpan, ...]
@@ -129,8 +137,11 @@ class Plan:
             q = int(self.queue[a, t])
             if q < 0:
                 if current is not None:
-                    spans.append(ActivitySpan(queue=self.data.queues[current[0]],
-                                              start=current[1], end=current[2]))
+                    spans.append(
+                        ActivitySpan(
+                            queue=self.data.queues[current[0]], start=current[1], end=current[2]
+                        )
+                    )
                     current = None
                 continue
             # A break shorter than the grid interval holds its whole interval off queue in the
@@ -143,12 +154,16 @@ class Plan:
                 current = (q, current[1], (t + 1) * step)
             else:
                 if current is not None:
-                    spans.append(ActivitySpan(queue=self.data.queues[current[0]],
-                                              start=current[1], end=current[2]))
+                    spans.append(
+                        ActivitySpan(
+                            queue=self.data.queues[current[0]], start=current[1], end=current[2]
+                        )
+                    )
                 current = (q, begin, (t + 1) * step)
         if current is not None:
-            spans.append(ActivitySpan(queue=self.data.queues[current[0]], start=current[1],
-                                      end=current[2]))
+            spans.append(
+                ActivitySpan(queue=self.data.queues[current[0]], start=current[1], end=current[2])
+            )
         return tuple(spans)
 
 
@@ -168,8 +183,10 @@ def plan_from_roster(data: ProblemData, roster: Roster) -> Plan:
         match = None
         for c in data.agents[a].candidates[shift.day] if shift.day < data.days else ():
             cand = data.candidates[c]
-            if cand.start == shift.start and cand.end == shift.end and (
-                data.templates[cand.template].id == shift.template
+            if (
+                cand.start == shift.start
+                and cand.end == shift.end
+                and (data.templates[cand.template].id == shift.template)
             ):
                 match = cand
                 break

@@ -176,6 +176,10 @@ class ProblemData:
     due
         Deferred queues: ``due[q, t]`` agent-minutes of work that must be done by the end of
         interval ``t`` (cumulative); zero rows for immediate queues.
+    arrived
+        Deferred queues: ``arrived[q, t]`` agent-minutes of work arrived by the end of ``t``;
+        capacity before work arrives is wasted, so it bounds what can be done (see
+        :func:`scheduler.roster.cpsat.constraints.deferred.lateness`).
     late_cost
         Deferred queues: scaled cost per agent-minute overdue per interval.
     """
@@ -197,6 +201,7 @@ class ProblemData:
     value_curve: np.ndarray
     need: np.ndarray
     due: np.ndarray
+    arrived: np.ndarray
     late_cost: tuple[int, ...]
     weekend_of_day: tuple[int | None, ...]
     week_of_day: tuple[int, ...]
@@ -288,7 +293,9 @@ def build_problem(
     gains, tail_gain = _gains(
         need, value_curve, weights.service, weights.understaffing, weights.overstaffing
     )
-    due, late_cost = _deferred(work, deadline, offered_aht, deferred, weights.service, step)
+    due, arrived, late_cost = _deferred(
+        work, deadline, offered_aht, deferred, weights.service, step
+    )
 
     dates = scenario.horizon.dates()
     weekend_names = set(scenario.rules.weekend_days)
@@ -390,7 +397,8 @@ def build_problem(
             [value_curve, np.repeat(value_curve[:, -1:, :] * 0, pad, axis=1)], axis=1
         )
         due = np.concatenate([due, np.repeat(due[:, -1:], pad, axis=1)], axis=1)
-    for arr in (gains, tail_gain, need, value_curve, due):
+        arrived = np.concatenate([arrived, np.repeat(arrived[:, -1:], pad, axis=1)], axis=1)
+    for arr in (gains, tail_gain, need, value_curve, due, arrived):
         arr.setflags(write=False)
     return ProblemData(
         scenario=scenario,
@@ -410,6 +418,7 @@ def build_problem(
         value_curve=value_curve,
         need=need,
         due=due,
+        arrived=arrived,
         late_cost=late_cost,
         weekend_of_day=weekend_of_day,
         week_of_day=week_of_day,
@@ -460,7 +469,8 @@ def _breaks(
                 FieldProblem(
                     f"{where}.breaks[{j}]",
                     (rule.earliest_after_start, rule.latest_end_after_start),
-                    f"no {step}-minute grid start fits a {rule.minutes}-minute break in this window",
+                    f"no {step}-minute grid start fits a {rule.minutes}-minute break "
+                    "in this window",
                 )
             )
             continue
@@ -638,7 +648,12 @@ def _demand(
             aht[q] += a * offered
             aht_weight[q] += offered
         if scenario.queues[q].channel.is_deferred:
-            work[q, t] = _number(frame, "work_minutes", row)
+            # An agent-interval on a deferred queue clears interval * (1 - shrinkage) *
+            # max_occupancy minutes of work, as the staffing evaluator counts it; express the
+            # work in rostered agent-minutes so the roster and its evaluation agree.
+            queue = scenario.queues[q]
+            effective = (1.0 - queue.shrinkage) * queue.max_occupancy
+            work[q, t] = _number(frame, "work_minutes", row) / effective
             d = _number(frame, "deadline_minutes", row)
             if d > 0:
                 deadline[q] = int(d)
@@ -712,10 +727,11 @@ def _deferred(
     deferred: tuple[bool, ...],
     w_service: float,
     step: int,
-) -> tuple[np.ndarray, tuple[int, ...]]:
-    """Cumulative agent-minutes due by the end of each interval, and the lateness cost."""
+) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Cumulative agent-minutes due and arrived by the end of each interval; lateness cost."""
     n_q, n_t = work.shape
     due = np.zeros((n_q, n_t), dtype=np.int64)
+    arrived = np.zeros((n_q, n_t), dtype=np.int64)
     late_cost = []
     for q in range(n_q):
         if not deferred[q]:
@@ -729,5 +745,6 @@ def _deferred(
         if lag - 1 < n_t:
             shifted[lag - 1 :] = cumulative[: n_t - lag + 1]
         due[q] = np.round(shifted).astype(np.int64)
+        arrived[q] = np.round(cumulative).astype(np.int64)
         late_cost.append(scale(w_service * 60.0 / max(float(aht[q]), 1.0)))
-    return due, tuple(late_cost)
+    return due, arrived, tuple(late_cost)

@@ -84,10 +84,15 @@ def solve(
 
     def emit(phase: str, ev: Evaluation | None, message: str = "") -> None:
         if on_progress is not None:
-            on_progress(ProgressEvent(
-                seconds=round(time.monotonic() - started, 3),
-                objective=None if ev is None else unscale(ev.total), bound=None, phase=phase,
-                message=message))
+            on_progress(
+                ProgressEvent(
+                    seconds=round(time.monotonic() - started, 3),
+                    objective=None if ev is None else unscale(ev.total),
+                    bound=None,
+                    phase=phase,
+                    message=message,
+                )
+            )
 
     def stop() -> bool:
         return should_stop is not None and should_stop()
@@ -99,9 +104,13 @@ def solve(
     emit("precheck", None, f"{len(data.agents)} agents, {len(data.candidates)} candidate shifts")
 
     plan, failed = construct(
-        data, params.seed, should_stop=should_stop,
-        on_agent=lambda k: emit("construct", None, f"{k}/{len(data.agents)} agents")
-        if k % 10 == 0 else None)
+        data,
+        params.seed,
+        should_stop=should_stop,
+        on_agent=lambda k: (
+            emit("construct", None, f"{k}/{len(data.agents)} agents") if k % 10 == 0 else None
+        ),
+    )
     if failed:
         raise InfeasibleError([diagnose.explain_agent(data, a, params.seed) for a in failed])
     plan = _polish(plan)
@@ -121,14 +130,21 @@ def solve(
         else:
             # Rounds of best responses (each agent's week against everybody else), each
             # followed by exact breaks and queues, while they pay and within a third of the time.
-            plan, best_eval = _best_responses(plan, best_eval, params.seed, stop,
-                                              started + (deadline - started) / 3, emit)
+            plan, best_eval = _best_responses(
+                plan, best_eval, params.seed, stop, started + (deadline - started) / 3, emit
+            )
             plan, best_eval, stats = lns.search(
-                plan, deadline=deadline, seed=params.seed, workers=params.workers,
+                plan,
+                deadline=deadline,
+                seed=params.seed,
+                workers=params.workers,
                 max_iterations=params.max_iterations,
-                on_improve=lambda ev: emit("lns", ev), should_stop=should_stop)
-            messages.append(f"LNS: {stats.iterations} neighbourhoods, {stats.improvements} "
-                            f"improvements")
+                on_improve=lambda ev: emit("lns", ev),
+                should_stop=should_stop,
+            )
+            messages.append(
+                f"LNS: {stats.iterations} neighbourhoods, {stats.improvements} improvements"
+            )
     polished = _polish(plan)
     polished_eval = evaluate(polished)
     if polished_eval.total <= best_eval.total:
@@ -167,11 +183,16 @@ def _polish(plan: Plan) -> Plan:
 
 
 def _best_responses(
-    plan: Plan, ev: Evaluation, seed: int, stop: Callable[[], bool], until: float,
+    plan: Plan,
+    ev: Evaluation,
+    seed: int,
+    stop: Callable[[], bool],
+    until: float,
     emit: Callable[[str, Evaluation | None, str], None],
 ) -> tuple[Plan, Evaluation]:
     """Best-response rounds until one fails to improve or time runs out."""
     for round_no in range(20):
+
         def out_of_time() -> bool:
             return stop() or time.monotonic() > until
 
@@ -209,7 +230,11 @@ def _warm_start(
 
 
 def _whole(
-    data: ProblemData, plan: Plan, ev: Evaluation, params: SolveParams, deadline: float,
+    data: ProblemData,
+    plan: Plan,
+    ev: Evaluation,
+    params: SolveParams,
+    deadline: float,
     stop: Callable[[], bool],
 ) -> tuple[Plan, Evaluation, bool]:
     """One model of everything, hinted with ``plan``; (plan, evaluation, proved optimal)."""
@@ -246,19 +271,31 @@ def fairness_report(data: ProblemData, plan: Plan) -> tuple[AgentFairness, ...]:
         for d in range(data.days):
             cand = plan.candidate(a, d)
             if cand is not None:
-                worked.append((data.date(d), cand.start - d * MINUTES_PER_DAY,
-                               data.templates[cand.template].kind))
+                worked.append(
+                    (
+                        data.date(d),
+                        cand.start - d * MINUTES_PER_DAY,
+                        data.templates[cand.template].kind,
+                    )
+                )
         asked, granted = preference_rules.asked_and_granted(
-            agent, worked, [data.date(d) for d in range(data.days)])
-        out.append(AgentFairness(
-            agent=spec.id,
-            paid_minutes=sum(data.candidates[int(c)].paid_minutes
-                             for c in plan.choice[a] if c >= 0),
-            target_minutes=spec.target_minutes,
-            weekends=counts["weekends"], nights=counts["nights"],
-            late_finishes=counts["late_finishes"], early_starts=counts["early_starts"],
-            preferences_granted=granted, preferences_asked=asked,
-        ))
+            agent, worked, [data.date(d) for d in range(data.days)]
+        )
+        out.append(
+            AgentFairness(
+                agent=spec.id,
+                paid_minutes=sum(
+                    data.candidates[int(c)].paid_minutes for c in plan.choice[a] if c >= 0
+                ),
+                target_minutes=spec.target_minutes,
+                weekends=counts["weekends"],
+                nights=counts["nights"],
+                late_finishes=counts["late_finishes"],
+                early_starts=counts["early_starts"],
+                preferences_granted=granted,
+                preferences_asked=asked,
+            )
+        )
     return tuple(out)
 
 
@@ -278,13 +315,15 @@ def roster_diff(data: ProblemData, plan: Plan) -> RosterDiff | None:
     for spec in data.agents:
         for d in range(data.days):
             cand = plan.candidate(spec.index, d)
-            after = None if cand is None else (cand.start, cand.end,
-                                               data.templates[cand.template].id)
+            after = (
+                None if cand is None else (cand.start, cand.end, data.templates[cand.template].id)
+            )
             old = before.get((spec.id, d))
             is_changed, moved = stability_rules.change(old, after)
             if is_changed:
-                changed.append(ChangedDay(agent=spec.id, day=d, before=_label(old, d),
-                                          after=_label(after, d)))
+                changed.append(
+                    ChangedDay(agent=spec.id, day=d, before=_label(old, d), after=_label(after, d))
+                )
                 moved_total += moved
     return RosterDiff(changed_days=tuple(changed), moved_minutes=moved_total)
 

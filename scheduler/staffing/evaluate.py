@@ -180,15 +180,18 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
     return float(np.sum(v[use] * w[use]) / np.sum(w[use]))
 
 
-def summarize_evaluation(ev: pd.DataFrame, freq: Literal["day", "week"] | str) -> pd.DataFrame:
-    """Per queue and day (or week, starting Monday): offered-weighted service and staffing gaps.
+def summarize_evaluation(
+    ev: pd.DataFrame, freq: Literal["day", "week", "horizon"] | str
+) -> pd.DataFrame:
+    """Per queue and day, calendar week (from Monday) or whole horizon: service and staffing gaps.
 
     Parameters
     ----------
     ev
         Output of :func:`evaluate_schedule`.
     freq
-        ``"day"`` or ``"week"``.
+        ``"day"``, ``"week"`` or ``"horizon"`` (everything evaluated, whatever weekday the
+        horizon starts on; ``period`` is its first day).
 
     Returns
     -------
@@ -199,12 +202,15 @@ def summarize_evaluation(ev: pd.DataFrame, freq: Literal["day", "week"] | str) -
         ``scheduled``; ``under``/``over_agent_intervals`` sum ``max(0, required - scheduled)``
         and ``max(0, scheduled - required)``; ``under_intervals`` counts intervals short.
     """
-    if freq not in ("day", "week"):
-        raise InputError("summary", [FieldProblem("freq", freq, "must be 'day' or 'week'")])
+    if freq not in ("day", "week", "horizon"):
+        problem = FieldProblem("freq", freq, "must be 'day', 'week' or 'horizon'")
+        raise InputError("summary", [problem])
     frame = ev.copy()
     day = frame["ds"].dt.normalize()
     if freq == "week":
         day = day - pd.to_timedelta(frame["ds"].dt.day_of_week, unit="D")
+    elif freq == "horizon":
+        day = pd.Series(day.min(), index=frame.index)
     frame["period"] = day
     gap = frame["required"] - frame["scheduled"]
     frame["under"] = gap.clip(lower=0)

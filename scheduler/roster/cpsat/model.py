@@ -124,8 +124,12 @@ def build(
     if mode == "shifts" and scores:
         xs = [(v, -scores.get(c, 0)) for c, v in rm.vars.x.items() if scores.get(c, 0)]
         if xs:
-            rm.terms.append(Term("coverage", cp_model.LinearExpr.weighted_sum(
-                [v for v, _ in xs], [w for _, w in xs])))
+            rm.terms.append(
+                Term(
+                    "coverage",
+                    cp_model.LinearExpr.weighted_sum([v for v, _ in xs], [w for _, w in xs]),
+                )
+            )
     minimise(model, rm.terms)
     return rm
 

@@ -26,7 +26,10 @@ class Variables:
     """Shift variables of the free agent-days and day-level expressions over all agent-days."""
 
     def __init__(
-        self, model: cp_model.CpModel, data: ProblemData, plan: Plan,
+        self,
+        model: cp_model.CpModel,
+        data: ProblemData,
+        plan: Plan,
         free: dict[int, frozenset[int]],
     ) -> None:
         self.model = model

@@ -97,7 +97,8 @@ def add(rm: RosterModel) -> list[Term]:
                     for s, xs in sorted(allowed.items()):
                         clock = format_clock(s * data.interval - d * MINUTES_PER_DAY)
                         var = model.new_bool_var(
-                            f"break[{agent_id},d{d},{tpl.id},{spec.name}@{clock}]")
+                            f"break[{agent_id},d{d},{tpl.id},{spec.name}@{clock}]"
+                        )
                         rm.require("breaks", var <= cp_model.LinearExpr.sum(xs))
                         options[s] = var
                         for t in range(s, s + spec.span):

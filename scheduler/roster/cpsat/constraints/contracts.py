@@ -42,11 +42,14 @@ def add(rm: RosterModel) -> list[Term]:
             n = len(days)
             paid = cp_model.LinearExpr.sum([v.paid(a, d) for d in days])
             works = cp_model.LinearExpr.sum([v.works(a, d) for d in days])
-            rm.require("contracts", paid <= weekly_limits(contract.max_minutes_per_week, n,
-                                                          upper=True))
+            rm.require(
+                "contracts", paid <= weekly_limits(contract.max_minutes_per_week, n, upper=True)
+            )
             if contract.min_minutes_per_week:
-                rm.require("contracts", paid >= weekly_limits(contract.min_minutes_per_week, n,
-                                                              upper=False))
+                rm.require(
+                    "contracts",
+                    paid >= weekly_limits(contract.min_minutes_per_week, n, upper=False),
+                )
             rm.require("contracts", works <= weekly_limits(contract.max_days, n, upper=True))
             if contract.min_days:
                 rm.require("contracts", works >= weekly_limits(contract.min_days, n, upper=False))

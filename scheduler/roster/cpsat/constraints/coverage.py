@@ -120,15 +120,14 @@ def add(rm: RosterModel) -> list[Term]:
     cv = CoverageVars(base)
     brk = rm.breaks
     by_group_t: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for (a, t) in sorted(on):
+    for a, t in sorted(on):
         by_group_t[(data.agents[a].group, t)].append(a)
     extra: dict[tuple[int, int], list[cp_model.LinearExpr]] = defaultdict(list)
     bound: dict[tuple[int, int], int] = defaultdict(int)
     for (g, t), agents in sorted(by_group_t.items()):
         cv.members[(g, t)] = agents
         work = cp_model.LinearExpr.sum(
-            [cp_model.LinearExpr.sum(on[(a, t)]) - (brk.off(a, t) if brk else 0)
-             for a in agents]
+            [cp_model.LinearExpr.sum(on[(a, t)]) - (brk.off(a, t) if brk else 0) for a in agents]
         )
         skills = data.agents[agents[0]].skills
         if len(skills) == 1:
@@ -152,8 +151,10 @@ def add(rm: RosterModel) -> list[Term]:
         gains = [data.gain(q, t, b + k) for k in range(bound[(q, t)])]
         if not any(gains):
             continue
-        units = [model.new_bool_var(f"unit[{data.queues[q]},t{t},{b + k + 1}]")
-                 for k in range(len(gains))]
+        units = [
+            model.new_bool_var(f"unit[{data.queues[q]},t{t},{b + k + 1}]")
+            for k in range(len(gains))
+        ]
         model.add(cp_model.LinearExpr.sum(units) == expr)
         for u1, u2 in itertools.pairwise(units):
             model.add_implication(u2, u1)

@@ -60,15 +60,15 @@ def add(rm: RosterModel) -> list[Term]:
                 elif d in free_days:
                     nxt = _fixed(rm, a, e)
                     if nxt is not None:
-                        bad = [v.x[c.index] for c in v.candidates(a, d)
-                               if nxt.start < c.end + rest]
+                        bad = [v.x[c.index] for c in v.candidates(a, d) if nxt.start < c.end + rest]
                         if bad:
                             rm.require("rest", cp_model.LinearExpr.sum(bad) == 0)
                 else:
                     prev = _fixed(rm, a, d)
                     if prev is not None:
-                        bad = [v.x[c.index] for c in v.candidates(a, e)
-                               if c.start < prev.end + rest]
+                        bad = [
+                            v.x[c.index] for c in v.candidates(a, e) if c.start < prev.end + rest
+                        ]
                         if bad:
                             rm.require("rest", cp_model.LinearExpr.sum(bad) == 0)
         for k1, k2 in sorted(data.forbidden):

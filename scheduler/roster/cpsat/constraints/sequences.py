@@ -55,8 +55,9 @@ def add(rm: RosterModel) -> list[Term]:
                 if not any(i in free_days for i in window):
                     continue
                 inner = [1 - y[d + i] for i in range(1, gap + 1)]
-                rm.require("sequences", cp_model.LinearExpr.sum(
-                    [y[d], *inner, y[d + gap + 1]]) <= gap + 1)
+                rm.require(
+                    "sequences", cp_model.LinearExpr.sum([y[d], *inner, y[d + gap + 1]]) <= gap + 1
+                )
         if contract.max_weekends is not None:
             weekends = sorted({w for w in data.weekend_of_day if w is not None})
             worked = [v.weekend_worked(a, w) for w in weekends]
