@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Protocol, TypeVar
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -75,6 +77,10 @@ class ProcessExecutor:
         """Apply ``fn`` to the items on the pool, longest-first is the caller's choice."""
         work = list(items)
         results: list[R | None] = [None] * len(work)
+        # One BLAS/OpenMP thread per worker: the pool is the parallelism, nested thread pools
+        # would only oversubscribe the cores. Spawned workers inherit the environment.
+        for var in _THREAD_VARS:
+            os.environ.setdefault(var, "1")
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             max_workers=min(self.jobs, max(len(work), 1)), mp_context=ctx
