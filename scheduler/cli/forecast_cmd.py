@@ -17,6 +17,7 @@ from rich.table import Table
 
 from forecasts.core import METHODS, ForecastRun, forecast_history
 from forecasts.schema import HistoryError, Problem, read_history
+from forecasts.serialize import save_run
 from scheduler.cli.common import EXIT_BAD_INPUT, err_console, user_errors
 
 
@@ -95,6 +96,12 @@ def register(app: typer.Typer) -> None:
         country: str | None = typer.Option(
             None, "--country", help="Country code for public holidays (overrides the scenario)."
         ),
+        save: Path | None = typer.Option(
+            None,
+            "--save",
+            help="Also store the run in this directory: forecast, metrics, metadata and the "
+            "fitted Prophet models as JSON, so it can be reproduced.",
+        ),
     ) -> None:
         """Forecast contacts and handle time per queue and interval, best method per queue."""
         started = time.monotonic()
@@ -131,6 +138,11 @@ def register(app: typer.Typer) -> None:
             out.parent.mkdir(parents=True, exist_ok=True)
             run.frame.to_csv(out, index=False)
             run.metrics.to_csv(metrics_path(out), index=False)
+            if save is not None:
+                inputs = {"history": str(history), "scenario": str(scenario) if scenario else None,
+                          "method": method, "origins": origins if backtest else 0}  # fmt: skip
+                save_run(run, save, extra={"inputs": inputs})
+                err_console.print(f"stored the run in {save}", highlight=False)
             err_console.print(summary_table(run))
             for queue, note in run.notes.items():
                 err_console.print(f"  {queue}: {note}", highlight=False, markup=False)

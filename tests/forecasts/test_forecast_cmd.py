@@ -7,6 +7,7 @@ import typer
 from typer.testing import CliRunner
 
 from forecasts.schema import FORECAST_COLUMNS
+from forecasts.serialize import load_prophet_model, load_run
 from scheduler.cli.forecast_cmd import metrics_path, register
 from tests.forecasts.synthetic_history import make_history
 
@@ -36,6 +37,7 @@ def test_forecast_writes_forecast_and_metrics(tmp_path) -> None:
     assert list(frame.columns) == list(FORECAST_COLUMNS)
     assert len(frame) == 2 * 48
     metrics = pd.read_csv(metrics_path(out))
+    assert not (tmp_path / "run").exists()
     assert metrics_path(out).name == "fc.metrics.csv"
     assert metrics["picked"].tolist() == [True]
 
@@ -85,3 +87,17 @@ def test_scenario_gives_hours_and_country(tmp_path) -> None:
     frame = pd.read_csv(out, parse_dates=["ds"])
     saturday_noon = (frame["ds"].dt.day_of_week == 5) & (frame["ds"].dt.hour == 12)
     assert (frame.loc[saturday_noon, "offered"] == 0).all()  # closed on Shabbat
+
+
+def test_save_stores_a_reproducible_run(tmp_path) -> None:
+    hist = tmp_path / "history.csv"
+    make_history(weeks=3, queues={"sales": 15.0}).to_csv(hist, index=False)
+    result = CliRunner().invoke(
+        _app(),
+        ["forecast", "--history", str(hist), "--out", str(tmp_path / "fc.csv"), "--method",
+         "prophet", "--no-backtest", "--horizon-days", "1", "--save", str(tmp_path / "run")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    run = load_run(tmp_path / "run")
+    assert run.methods == {"sales": "prophet"}
+    assert load_prophet_model(tmp_path / "run", "sales").growth == "flat"
