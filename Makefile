@@ -5,13 +5,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck unit serve bench proto clean
+.PHONY: setup demo test lint typecheck unit serve loadtest bench proto clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt setuptools
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt \
-		--no-build-isolation -e ".[dev,postgres]"
+		--no-build-isolation -e ".[dev,postgres,load]"
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -33,6 +33,9 @@ test: lint typecheck unit
 
 serve: setup
 	$(VENV)/bin/wfm serve
+
+loadtest: setup
+	$(PY) loadtests/run.py --users 10 --run-time 20s
 
 bench: setup
 	$(VENV)/bin/wfm bench curtois --time-limit 60 --solutions benchmarks/results/curtois-solutions --json
