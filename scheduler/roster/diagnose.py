@@ -16,6 +16,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from scheduler.roster.cpsat import model as cpsat_model
+from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import ProblemData
 
@@ -31,11 +32,8 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
         days_with = [d for d in range(data.days) if spec.candidates[d]]
         for w in sorted(set(data.week_of_day)):
             days = [d for d in range(data.days) if data.week_of_day[d] == w]
-            from scheduler.roster.cpsat.constraints.contracts import weekly_limits
-
-            min_minutes = weekly_limits(contract.min_minutes_per_week, len(days), upper=False)
-            min_days = weekly_limits(contract.min_days, len(days), upper=False)
-            max_days = weekly_limits(contract.max_days, len(days), upper=True)
+            limits = week_limits(data.scenario, contract, len(days))
+            min_minutes, min_days, max_days = limits.min_minutes, limits.min_days, limits.max_days
             open_days = [d for d in days if d in days_with]
             best = sorted(
                 (

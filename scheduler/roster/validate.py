@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.cpsat.constraints import availability
-from scheduler.roster.cpsat.constraints.contracts import weekly_limits
+from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.problem_data import ProblemData
 from scheduler.roster.result import Roster, Shift
 
@@ -166,19 +166,19 @@ def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Vio
         n = len(days)
         paid = sum(shifts[d].paid_minutes for d in days if d in shifts)
         worked = sum(1 for d in days if d in shifts)
-        hi = weekly_limits(contract.max_minutes_per_week, n, upper=True)
-        lo = weekly_limits(contract.min_minutes_per_week, n, upper=False)
+        limits = week_limits(data.scenario, contract, n)
+        hi, lo = limits.max_minutes, limits.min_minutes
         if paid > hi:
             bad("contracts", None, f"week {w + 1}: {paid} paid min > max {hi}")
         if paid < lo:
             bad("contracts", None, f"week {w + 1}: {paid} paid min < min {lo}")
-        if worked > weekly_limits(contract.max_days, n, upper=True):
-            bad("contracts", None, f"week {w + 1}: {worked} days > max_days {contract.max_days}")
-        if worked < weekly_limits(contract.min_days, n, upper=False):
-            bad("contracts", None, f"week {w + 1}: {worked} days < min_days {contract.min_days}")
-        for kind, limit in contract.max_shifts_by_kind.items():
+        if worked > limits.max_days:
+            bad("contracts", None, f"week {w + 1}: {worked} days > max_days {limits.max_days}")
+        if worked < limits.min_days:
+            bad("contracts", None, f"week {w + 1}: {worked} days < min_days {limits.min_days}")
+        for kind, limit in limits.max_by_kind:
             count = sum(1 for d in days if d in shifts and kinds[shifts[d].template] == kind)
-            if count > weekly_limits(limit, n, upper=True):
+            if count > limit:
                 bad("contracts", None, f"week {w + 1}: {count} {kind} shifts > {limit}")
     # Day series with the previous roster's tail.
     series: dict[int, tuple[int, int, str] | None] = {}

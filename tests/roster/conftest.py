@@ -45,26 +45,50 @@ def tiny_scenario(days: int = 3, agents: int = 4, **contract_overrides: object) 
         opening_hours={day: [TimeWindow(start=8 * 60, end=20 * 60)] for day in WEEKDAYS},
     )
     goal = ServiceGoal(service_level=0.8, answer_seconds=20)
-    queues = [Queue(id="V1", channel=Channel.VOICE, goal=goal),
-              Queue(id="V2", channel=Channel.VOICE, goal=goal)]
+    queues = [
+        Queue(id="V1", channel=Channel.VOICE, goal=goal),
+        Queue(id="V2", channel=Channel.VOICE, goal=goal),
+    ]
     template = ShiftTemplate(
-        id="day", kind="day", start_earliest=8 * 60, start_latest=12 * 60,
-        start_step_minutes=60, lengths_minutes=[480],
-        breaks=[BreakRule(name="lunch", minutes=30, paid=False, earliest_after_start=180,
-                          latest_end_after_start=300)],
+        id="day",
+        kind="day",
+        start_earliest=8 * 60,
+        start_latest=12 * 60,
+        start_step_minutes=60,
+        lengths_minutes=[480],
+        breaks=[
+            BreakRule(
+                name="lunch",
+                minutes=30,
+                paid=False,
+                earliest_after_start=180,
+                latest_end_after_start=300,
+            )
+        ],
     )
-    terms: dict[str, object] = {"id": "std", "min_minutes_per_week": 0,
-                                "max_minutes_per_week": 2400, "max_days": 5,
-                                "shift_templates": ["day"], "min_rest_minutes": 660}
+    terms: dict[str, object] = {
+        "id": "std",
+        "min_minutes_per_week": 0,
+        "max_minutes_per_week": 2400,
+        "max_days": 5,
+        "shift_templates": ["day"],
+        "min_rest_minutes": 660,
+    }
     terms.update(contract_overrides)
     contract = Contract.model_validate(terms)
     people = []
     for i in range(agents):
         skills = {"V1": 1.0, "V2": 1.0} if i == 0 else {("V1" if i % 2 else "V2"): 1.0}
         people.append(Agent(id=f"A{i}", skills=skills, contract="std"))
-    return Scenario(site=site, horizon=Horizon(start=MONDAY, days=days), queues=queues,
-                    contracts=[contract], shift_templates=[template], agents=people,
-                    rules=Rules())
+    return Scenario(
+        site=site,
+        horizon=Horizon(start=MONDAY, days=days),
+        queues=queues,
+        contracts=[contract],
+        shift_templates=[template],
+        agents=people,
+        rules=Rules(),
+    )
 
 
 def tiny_requirements(scenario: Scenario, peak: int = 2) -> pd.DataFrame:
@@ -75,18 +99,20 @@ def tiny_requirements(scenario: Scenario, peak: int = 2) -> pd.DataFrame:
         for minute in range(8 * 60, 20 * 60, 30):
             need = peak if 10 * 60 <= minute < 16 * 60 else 1
             for queue in ("V1", "V2"):
-                rows.append({
-                    "queue": queue,
-                    "ds": pd.Timestamp(date) + pd.Timedelta(minutes=minute),
-                    "channel": "voice",
-                    "offered": 10.0 * need,
-                    "aht_s": 240.0,
-                    "scheduled_needed": need,
-                    "curve_start": 1,
-                    "sl_curve": SL_CURVE,
-                    "work_minutes": 40.0 * need,
-                    "deadline_minutes": None,
-                })
+                rows.append(
+                    {
+                        "queue": queue,
+                        "ds": pd.Timestamp(date) + pd.Timedelta(minutes=minute),
+                        "channel": "voice",
+                        "offered": 10.0 * need,
+                        "aht_s": 240.0,
+                        "scheduled_needed": need,
+                        "curve_start": 1,
+                        "sl_curve": SL_CURVE,
+                        "work_minutes": 40.0 * need,
+                        "deadline_minutes": None,
+                    }
+                )
     return pd.DataFrame(rows)
 
 

@@ -35,9 +35,22 @@ def _files(tmp_path, scenario, requirements):
 def test_roster_command_writes_json_and_csv(tmp_path, scenario, requirements):
     scen, req = _files(tmp_path, scenario, requirements)
     out = tmp_path / "out"
-    result = CliRunner().invoke(_app(), ["roster", "--scenario", str(scen), "--requirements",
-                                         str(req), "--out", str(out), "--time-limit", "2",
-                                         "--workers", "1"])
+    result = CliRunner().invoke(
+        _app(),
+        [
+            "roster",
+            "--scenario",
+            str(scen),
+            "--requirements",
+            str(req),
+            "--out",
+            str(out),
+            "--time-limit",
+            "2",
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads((out / "roster.json").read_text())
     assert payload["status"] in ("OPTIMAL", "FEASIBLE")
@@ -47,10 +60,24 @@ def test_roster_command_writes_json_and_csv(tmp_path, scenario, requirements):
     assert table["breaks"].str.contains("lunch").all()
 
     # Regenerating against the published roster keeps it.
-    again = CliRunner().invoke(_app(), ["roster", "--scenario", str(scen), "--requirements",
-                                        str(req), "--out", str(tmp_path / "again"),
-                                        "--previous", str(out / "roster.json"),
-                                        "--time-limit", "2", "--workers", "1"])
+    again = CliRunner().invoke(
+        _app(),
+        [
+            "roster",
+            "--scenario",
+            str(scen),
+            "--requirements",
+            str(req),
+            "--out",
+            str(tmp_path / "again"),
+            "--previous",
+            str(out / "roster.json"),
+            "--time-limit",
+            "2",
+            "--workers",
+            "1",
+        ],
+    )
     assert again.exit_code == 0, again.output
     diff = json.loads((tmp_path / "again" / "roster.json").read_text())["diff"]
     assert diff is not None
@@ -59,16 +86,37 @@ def test_roster_command_writes_json_and_csv(tmp_path, scenario, requirements):
 def test_bad_requirements_exit_2_naming_the_value(tmp_path, scenario, requirements):
     requirements = requirements.assign(queue=requirements["queue"].replace("V2", "NOPE"))
     scen, req = _files(tmp_path, scenario, requirements)
-    result = CliRunner().invoke(_app(), ["roster", "--scenario", str(scen), "--requirements",
-                                         str(req), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        _app(),
+        [
+            "roster",
+            "--scenario",
+            str(scen),
+            "--requirements",
+            str(req),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 2
     assert "NOPE" in result.output
 
 
 def test_infeasible_exit_3_with_clashes(tmp_path, make_scenario, make_requirements):
-    sc = make_scenario(days=3, agents=2, min_minutes_per_week=2400)
+    # Five 7.5-hour paid shifts (the most max_days allows) hold 2250 min, short of 2400.
+    sc = make_scenario(days=7, agents=2, min_minutes_per_week=2400)
     scen, req = _files(tmp_path, sc, make_requirements(sc))
-    result = CliRunner().invoke(_app(), ["roster", "--scenario", str(scen), "--requirements",
-                                         str(req), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        _app(),
+        [
+            "roster",
+            "--scenario",
+            str(scen),
+            "--requirements",
+            str(req),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 3
     assert "A0" in result.output

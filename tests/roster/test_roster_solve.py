@@ -68,8 +68,9 @@ def test_lns_path_gives_valid_roster(make_scenario, make_requirements, monkeypat
 def test_infeasible_contract_names_agent_and_rule(make_scenario, make_requirements):
     # Three working days in a three-day horizon but at most two in a row: contracts and
     # sequences clash (and nothing else does).
-    sc = make_scenario(days=3, agents=2, min_days=7, max_days=7, max_consecutive_days=2,
-                       max_minutes_per_week=4000)
+    sc = make_scenario(
+        days=3, agents=2, min_days=7, max_days=7, max_consecutive_days=2, max_minutes_per_week=4000
+    )
     data = build_problem(sc, make_requirements(sc))
     with pytest.raises(InfeasibleError) as err:
         solve(data, FAST)
@@ -79,7 +80,7 @@ def test_infeasible_contract_names_agent_and_rule(make_scenario, make_requiremen
 
 
 def test_precheck_catches_time_off(make_scenario, make_requirements):
-    sc = make_scenario(days=3, agents=2, min_minutes_per_week=1000)
+    sc = make_scenario(days=7, agents=2, min_minutes_per_week=1000)
     dates = sc.horizon.dates()
     agents = [sc.agents[0].model_copy(update={"time_off": dates}), sc.agents[1]]
     sc = sc.model_copy(update={"agents": agents})
@@ -96,8 +97,9 @@ def test_zero_weight_creates_no_variables(make_scenario, make_requirements):
     free = {a: frozenset(range(data.days)) for a in range(3)}
     names = [v.name for v in cpsat_model.build(data, Plan.empty(data), free).model.proto.variables]
     assert any(n.startswith("fair[") for n in names)
-    rules = sc.rules.model_copy(update={"objective": sc.rules.objective.model_copy(
-        update={"fairness": 0.0})})
+    rules = sc.rules.model_copy(
+        update={"objective": sc.rules.objective.model_copy(update={"fairness": 0.0})}
+    )
     data0 = build_problem(sc.model_copy(update={"rules": rules}), make_requirements(sc))
     model0 = cpsat_model.build(data0, Plan.empty(data0), free).model
     names0 = [v.name for v in model0.proto.variables]
@@ -108,8 +110,11 @@ def test_day_off_preference_moves_the_roster(make_scenario, make_requirements):
     sc = make_scenario(days=3, agents=3, max_days=2)
     monday = sc.horizon.start
     prefs = sc.agents[1].preferences.model_copy(update={"days_off": [monday], "weight": 50})
-    agents: list[Agent] = [sc.agents[0], sc.agents[1].model_copy(update={"preferences": prefs}),
-                           sc.agents[2]]
+    agents: list[Agent] = [
+        sc.agents[0],
+        sc.agents[1].model_copy(update={"preferences": prefs}),
+        sc.agents[2],
+    ]
     wish = sc.model_copy(update={"agents": agents})
     req = make_requirements(sc)
     with_wish = solve(build_problem(wish, req), FAST)

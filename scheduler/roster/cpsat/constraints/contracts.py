@@ -1,34 +1,71 @@
 """Contracts: paid minutes, working days and shifts per kind, per week.
 
-Maths: for every agent ``a`` with contract ``k`` and every week ``W`` of the horizon (7-day
-blocks from its start; a shorter last block gets limits pro rata, minima rounded down and maxima
-up):
+Maths: for every agent ``a`` with contract ``k`` and every block ``W`` of the horizon (7-day
+blocks from its start):
 
-- ``min_minutes(k) <= sum_{d in W} paid[a, d] <= max_minutes(k)``;
-- ``min_days(k) <= sum_{d in W} works[a, d] <= max_days(k)``;
+- ``min_minutes(W) <= sum_{d in W} paid[a, d] <= max_minutes(k)``;
+- ``min_days(W) <= sum_{d in W} works[a, d] <= max_days(k)``;
 - ``sum_{d in W} kind[a, d, s] <= max_shifts_by_kind(k)[s]`` for each limited kind ``s``.
+
+A block shorter than a week (a horizon of one to six days, or the tail of a longer one) is part of
+a calendar week whose other ``7 - |W|`` days the roster does not decide. Its limits are exactly
+those some completion of the week can honour: the weekly maxima unchanged (the other days may all
+be off) and the minima less what the other days could hold,
+``min_days(W) = max(0, min_days(k) - (7 - |W|))`` and
+``min_minutes(W) = max(0, min_minutes(k) - (7 - |W|) * longest(k))`` with ``longest(k)`` the
+longest paid shift of the contract's templates. (Scaling the maxima pro rata instead would forbid
+an eight-hour shift in a one-day horizon of a 40-hour contract: ``2400 / 7 < 480``.)
 
 Hard; no penalty.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
+    from scheduler.model import Contract, Scenario
     from scheduler.roster.cpsat.model import RosterModel
     from scheduler.roster.cpsat.objective import Term
 
+WEEK = 7
 
-def weekly_limits(value: int, days: int, *, upper: bool) -> int:
-    """A weekly limit pro rata for a block of ``days`` days."""
-    if days >= 7:
-        return value
-    share = value * days / 7
-    return math.ceil(share) if upper else math.floor(share)
+
+@dataclass(frozen=True, slots=True)
+class WeekLimits:
+    """The contract's limits on one block of days (see the module docstring)."""
+
+    min_minutes: int
+    max_minutes: int
+    min_days: int
+    max_days: int
+    max_by_kind: tuple[tuple[str, int], ...]
+
+
+def longest_paid(scenario: Scenario, contract: Contract) -> int:
+    """Paid minutes of the longest shift the contract's templates allow."""
+    return max(
+        scenario.template(t).paid_minutes(length)
+        for t in contract.shift_templates
+        for length in scenario.template(t).lengths_minutes
+    )
+
+
+def week_limits(scenario: Scenario, contract: Contract, days: int) -> WeekLimits:
+    """Limits of ``contract`` on a block of ``days`` horizon days (at most a week)."""
+    outside = max(0, WEEK - days)
+    return WeekLimits(
+        min_minutes=max(
+            0, contract.min_minutes_per_week - outside * longest_paid(scenario, contract)
+        ),
+        max_minutes=contract.max_minutes_per_week,
+        min_days=max(0, contract.min_days - outside),
+        max_days=min(contract.max_days, days),
+        max_by_kind=tuple(sorted(contract.max_shifts_by_kind.items())),
+    )
 
 
 def add(rm: RosterModel) -> list[Term]:
@@ -39,21 +76,16 @@ def add(rm: RosterModel) -> list[Term]:
         contract = data.agents[a].contract
         for w in weeks:
             days = [d for d in range(data.days) if data.week_of_day[d] == w]
-            n = len(days)
+            limits = week_limits(data.scenario, contract, len(days))
             paid = cp_model.LinearExpr.sum([v.paid(a, d) for d in days])
             works = cp_model.LinearExpr.sum([v.works(a, d) for d in days])
-            rm.require(
-                "contracts", paid <= weekly_limits(contract.max_minutes_per_week, n, upper=True)
-            )
-            if contract.min_minutes_per_week:
-                rm.require(
-                    "contracts",
-                    paid >= weekly_limits(contract.min_minutes_per_week, n, upper=False),
-                )
-            rm.require("contracts", works <= weekly_limits(contract.max_days, n, upper=True))
-            if contract.min_days:
-                rm.require("contracts", works >= weekly_limits(contract.min_days, n, upper=False))
-            for kind, limit in sorted(contract.max_shifts_by_kind.items()):
+            rm.require("contracts", paid <= limits.max_minutes)
+            if limits.min_minutes:
+                rm.require("contracts", paid >= limits.min_minutes)
+            rm.require("contracts", works <= limits.max_days)
+            if limits.min_days:
+                rm.require("contracts", works >= limits.min_days)
+            for kind, limit in limits.max_by_kind:
                 count = cp_model.LinearExpr.sum([v.of_kind(a, d, kind) for d in days])
-                rm.require("contracts", count <= weekly_limits(limit, n, upper=True))
+                rm.require("contracts", count <= limit)
     return []
