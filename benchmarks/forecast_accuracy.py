@@ -255,9 +255,10 @@ def markdown(summary: pd.DataFrame, speed_rows: list[dict[str, object]], args: a
         f"- Prophet recipe: {settings}",
         "- wMAPE/bias/coverage pooled over all intervals of all origins; coverage over open "
         "intervals; x_floor = wMAPE / (Σ√(2A/π)/ΣA), the Poisson noise floor; wins = weeks "
-        "with lower wMAPE than that baseline; s_per_fit = fit+predict seconds per series",
+        "with lower wMAPE than that baseline; s per fit = wall seconds of one fit+predict while "
+        f"--jobs {args.jobs} workers share the machine (CPU cost per series: see the table below)",
         '- auto = the method `method="auto"` picks at each origin from the 4 origins before '
-        f"it (picked: {dict(picks.value_counts())})",
+        f"it (picked: {', '.join(f'{m} {int(n)}x' for m, n in picks.value_counts().items())})",
         '- Data: Technion SEE lab, "Anonymous Bank" call-centre records.',
         "",
         "| method | wMAPE | bias | 80% coverage | MASE | x Poisson floor | vs 4-wk avg "
