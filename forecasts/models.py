@@ -367,9 +367,9 @@ class ProphetVolumeModel:
 
     def fit(self, history: pd.DataFrame) -> ProphetVolumeModel:
         """Fit √offered on the open, known intervals of the recent weeks."""
+        _silence_stan()  # before the import: prophet logs at import time
         from prophet import Prophet
 
-        _silence_stan()
         s = _series(history)
         s = s[np.isfinite(s.to_numpy())]
         self._kind_table = self._kind_profiles(s)
@@ -563,3 +563,6 @@ def _silence_stan() -> None:
         pass
     for name in ("cmdstanpy", "prophet"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Prophet's plotting module logs an error at import when plotly is absent; we never plot
+    # with it, so the message only alarms users.
+    logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)

@@ -208,6 +208,10 @@ def run_all(
         jobs=jobs,
         progress=progress,
     )
+    for warning in forecast.warnings:
+        say(f"history warning: {warning}")
+    for queue, note in sorted(forecast.notes.items()):
+        say(f"forecast {queue}: {note}")
     say("sizing staff per queue and interval")
     requirements = staffing_stage(scenario, forecast.frame)
     say("building the roster")
