@@ -73,6 +73,13 @@ class Queue(Frozen):
         le=1,
         description="chat: each extra concurrent chat adds this share of one chat's throughput",
     )
+    throughput_curve: list[float] | None = Field(
+        default=None,
+        description=(
+            "chat: r(1..k), chats' worth of work an agent completes per unit time while holding "
+            "i chats; overrides concurrency_efficiency"
+        ),
+    )
 
     @model_validator(mode="after")
     def _goal_fits_channel(self) -> Queue:
@@ -82,4 +89,17 @@ class Queue(Frozen):
             raise ValueError(f"{self.channel.value} queue takes answer_seconds, not a deadline")
         if self.channel is not Channel.CHAT and self.max_concurrency != 1:
             raise ValueError("max_concurrency applies to chat queues only")
+        if self.throughput_curve is not None:
+            self._check_curve(self.throughput_curve)
         return self
+
+    def _check_curve(self, curve: list[float]) -> None:
+        if self.channel is not Channel.CHAT:
+            raise ValueError("throughput_curve applies to chat queues only")
+        if len(curve) != self.max_concurrency:
+            raise ValueError(
+                f"throughput_curve has {len(curve)} values; max_concurrency is "
+                f"{self.max_concurrency}"
+            )
+        if curve[0] <= 0 or any(b < a for a, b in zip(curve, curve[1:], strict=False)):
+            raise ValueError(f"throughput_curve must be positive and non-decreasing: {curve}")

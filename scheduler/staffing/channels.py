@@ -182,10 +182,12 @@ def chat_metrics(
 def throughput_for(queue: Queue) -> FloatArray:
     """The chat throughput curve of ``queue`` (``[1.0]`` for single-contact channels).
 
-    Queue has no explicit curve field yet, so it is derived from ``max_concurrency`` and
-    ``concurrency_efficiency`` by :func:`default_throughput`.
+    The queue's own ``throughput_curve`` where given (measured r(1..k)); otherwise derived from
+    ``max_concurrency`` and ``concurrency_efficiency`` by :func:`default_throughput`.
     """
     if queue.channel is Channel.CHAT:
+        if queue.throughput_curve is not None:
+            return np.asarray(queue.throughput_curve, dtype=np.float64)
         return default_throughput(queue.max_concurrency, queue.concurrency_efficiency)
     return np.ones(1)
 
