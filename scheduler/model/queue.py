@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from itertools import pairwise
 
 from pydantic import Field, model_validator
 
@@ -101,5 +102,5 @@ class Queue(Frozen):
                 f"throughput_curve has {len(curve)} values; max_concurrency is "
                 f"{self.max_concurrency}"
             )
-        if curve[0] <= 0 or any(b < a for a, b in zip(curve, curve[1:], strict=False)):
+        if curve[0] <= 0 or any(b < a for a, b in pairwise(curve)):
             raise ValueError(f"throughput_curve must be positive and non-decreasing: {curve}")
