@@ -24,7 +24,8 @@ def table(lines: list[dict[str, object]]) -> str:
     ]
     for r in sorted(lines, key=number):
         gap = r.get("gap")
-        feasible = "" if r.get("feasible", True) else " (violations)"
+        broken = r["objective"] is not None and not r.get("feasible", True)
+        feasible = " (violations)" if broken else ""
         out.append(
             f"| {r['instance']} | {r['objective'] if r['objective'] is not None else '-'} | "
             f"{r['lower_bound'] if r['lower_bound'] is not None else '-'} | "
