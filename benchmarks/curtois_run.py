@@ -24,9 +24,10 @@ from scheduler.roster.curtois.benchmark import (
     read_best_known,
     run_instance,
 )
+from scheduler.roster.curtois.instances import INSTANCES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = ROOT.parent / "shared/benchmarks/curtois"
+DEFAULT_DIR = INSTANCES_DIR
 
 
 def _one(path: str, solutions: str, time_limit: float, workers: int, seed: int) -> str:

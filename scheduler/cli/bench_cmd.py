@@ -17,9 +17,10 @@ from scheduler.roster.curtois.benchmark import (
     read_best_known,
     run_instance,
 )
+from scheduler.roster.curtois.instances import INSTANCES_DIR
 
-DEFAULT_INSTANCES = Path(__file__).resolve().parents[2].parent / "shared/benchmarks/curtois"
-"""``../shared/benchmarks/curtois`` relative to the repository root."""
+DEFAULT_INSTANCES = INSTANCES_DIR
+"""The bundled copies of the 24 instances (package data)."""
 
 console = Console()
 

@@ -1,4 +1,4 @@
-"""Fixtures for the Curtois & Qu benchmark tests: the shared instance directory and Instance1."""
+"""Fixtures for the Curtois & Qu benchmark tests: the bundled instance directory and Instance1."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.roster.curtois.instances import INSTANCES_DIR
 from scheduler.roster.curtois.reader import CurtoisInstance, read_instance
 
-CURTOIS_DIR = Path(__file__).resolve().parents[2].parent / "shared/benchmarks/curtois"
+CURTOIS_DIR = INSTANCES_DIR
 
 
 @pytest.fixture(scope="session")
