@@ -62,6 +62,7 @@ METHOD_ROLES: dict[str, Role] = {
     "/scheduler.v1.RosterService/ListRosters": Role.VIEWER,
     "/scheduler.v1.RosterService/PublishRoster": Role.PLANNER,
     "/scheduler.v1.RosterService/ValidateRoster": Role.VIEWER,
+    "/scheduler.v1.RosterService/ListAuditEvents": Role.PLANNER,
 }
 """The least role each method needs; a method missing here needs ADMIN."""
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from scheduler.service.store.models import JobRow, RosterRow, RosterVersionRow
+    from scheduler.service.store.repository import AuditEntry
 
 _ID_LABEL = re.compile(r"\(id=[^)]*\)")
 _MAX_ROW_PROBLEMS = 20
@@ -572,6 +573,21 @@ def summary_to_proto(roster: RosterRow) -> roster_pb2.RosterSummary:
         published_version=roster.published_version,
         create_time=timestamp(roster.create_time),
         update_time=timestamp(roster.update_time),
+    )
+
+
+def audit_to_proto(entry: AuditEntry) -> roster_pb2.AuditEvent:
+    """An audit trail entry."""
+    return roster_pb2.AuditEvent(
+        event_id=entry.event_id,
+        time=timestamp(entry.time),
+        principal=entry.principal,
+        action=entry.action,
+        roster_id=entry.roster_id,
+        job_id=entry.job_id,
+        version=entry.version,
+        site=entry.site,
+        inputs_sha256=entry.inputs_sha256,
     )
 
 

@@ -570,7 +570,7 @@ class JobManager:
         if stop is not None:
             await asyncio.to_thread(stop.set)
         await asyncio.to_thread(
-            self.repo.audit, principal.tenant, principal.name, "cancel_job", job_id
+            self.repo.audit, principal.tenant, principal.name, "cancel_job", job_id, site=row.site
         )
         return await asyncio.to_thread(self.repo.get_job, principal.tenant, job_id)
 

@@ -17,6 +17,7 @@ from scheduler.roster.result import Result
 from scheduler.service import convert, tasks
 from scheduler.service.auth import current_principal
 from scheduler.service.jobs import JobManager, RosterWork, no_solution, summary_of
+from scheduler.service.store.repository import AUDIT_ACTIONS
 from scheduler.v1 import (
     forecast_service_pb2,
     forecast_service_pb2_grpc,
@@ -232,10 +233,7 @@ class RosterServicer(roster_service_pb2_grpc.RosterServiceServicer):
         context: grpc.aio.ServicerContext,
     ) -> roster_service_pb2.ListRostersResponse:
         principal = current_principal()
-        size = request.page_size or _DEFAULT_PAGE_SIZE
-        if size < 0:
-            raise InputError("request", [FieldProblem("page_size", size, "must be >= 0")])
-        size = min(size, _MAX_PAGE_SIZE)
+        size = _page_size(request.page_size)
         sites = None if "*" in principal.sites else sorted(principal.sites)
         rows, token = await asyncio.to_thread(
             lambda: self.repo.list_rosters(
@@ -304,6 +302,44 @@ class RosterServicer(roster_service_pb2_grpc.RosterServiceServicer):
         return roster_service_pb2.ValidateRosterResponse(
             valid=not violations, violations=violations, kpis=convert.kpis_to_proto(ok["kpis"])
         )
+
+    async def ListAuditEvents(  # noqa: N802
+        self,
+        request: roster_service_pb2.ListAuditEventsRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> roster_service_pb2.ListAuditEventsResponse:
+        principal = current_principal()
+        size = _page_size(request.page_size)
+        if request.action and request.action not in AUDIT_ACTIONS:
+            raise InputError(
+                "request",
+                [FieldProblem("action", request.action, f"use one of {', '.join(AUDIT_ACTIONS)}")],
+            )
+        if request.roster_id:
+            roster = await asyncio.to_thread(
+                self.repo.get_roster, principal.tenant, request.roster_id
+            )
+            principal.require_site(roster.site)
+        sites = None if "*" in principal.sites else sorted(principal.sites)
+        entries, token = await asyncio.to_thread(
+            lambda: self.repo.list_audit_events(
+                principal.tenant,
+                sites=sites,
+                roster_id=request.roster_id,
+                action=request.action,
+                page_size=size,
+                page_token=request.page_token,
+            )
+        )
+        return roster_service_pb2.ListAuditEventsResponse(
+            events=[convert.audit_to_proto(e) for e in entries], next_page_token=token
+        )
+
+
+def _page_size(requested: int) -> int:
+    if requested < 0:
+        raise InputError("request", [FieldProblem("page_size", requested, "must be >= 0")])
+    return min(requested or _DEFAULT_PAGE_SIZE, _MAX_PAGE_SIZE)
 
 
 class _Violation:

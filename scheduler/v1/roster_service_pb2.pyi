@@ -162,3 +162,23 @@ class ValidateRosterResponse(_message.Message):
     violations: _containers.RepeatedCompositeFieldContainer[_roster_pb2.Violation]
     kpis: _containers.RepeatedCompositeFieldContainer[_demand_pb2.Kpi]
     def __init__(self, valid: _Optional[bool] = ..., violations: _Optional[_Iterable[_Union[_roster_pb2.Violation, _Mapping]]] = ..., kpis: _Optional[_Iterable[_Union[_demand_pb2.Kpi, _Mapping]]] = ...) -> None: ...
+
+class ListAuditEventsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "roster_id", "action")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    roster_id: str
+    action: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., roster_id: _Optional[str] = ..., action: _Optional[str] = ...) -> None: ...
+
+class ListAuditEventsResponse(_message.Message):
+    __slots__ = ("events", "next_page_token")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[_roster_pb2.AuditEvent]
+    next_page_token: str
+    def __init__(self, events: _Optional[_Iterable[_Union[_roster_pb2.AuditEvent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -81,6 +81,11 @@ class RosterServiceStub:
                 request_serializer=scheduler_dot_v1_dot_roster__service__pb2.ValidateRosterRequest.SerializeToString,
                 response_deserializer=scheduler_dot_v1_dot_roster__service__pb2.ValidateRosterResponse.FromString,
                 _registered_method=True)
+        self.ListAuditEvents = channel.unary_unary(
+                '/scheduler.v1.RosterService/ListAuditEvents',
+                request_serializer=scheduler_dot_v1_dot_roster__service__pb2.ListAuditEventsRequest.SerializeToString,
+                response_deserializer=scheduler_dot_v1_dot_roster__service__pb2.ListAuditEventsResponse.FromString,
+                _registered_method=True)
 
 
 class RosterServiceServicer:
@@ -152,6 +157,14 @@ class RosterServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEvents(self, request, context):
+        """The audit trail, newest first, paginated: who generated, published, created or cancelled
+        what, from which inputs. Needs the planner or admin role; only the caller's tenant and sites.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RosterServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -199,6 +212,11 @@ def add_RosterServiceServicer_to_server(servicer, server):
                     servicer.ValidateRoster,
                     request_deserializer=scheduler_dot_v1_dot_roster__service__pb2.ValidateRosterRequest.FromString,
                     response_serializer=scheduler_dot_v1_dot_roster__service__pb2.ValidateRosterResponse.SerializeToString,
+            ),
+            'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEvents,
+                    request_deserializer=scheduler_dot_v1_dot_roster__service__pb2.ListAuditEventsRequest.FromString,
+                    response_serializer=scheduler_dot_v1_dot_roster__service__pb2.ListAuditEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -446,6 +464,33 @@ class RosterService:
             '/scheduler.v1.RosterService/ValidateRoster',
             scheduler_dot_v1_dot_roster__service__pb2.ValidateRosterRequest.SerializeToString,
             scheduler_dot_v1_dot_roster__service__pb2.ValidateRosterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/scheduler.v1.RosterService/ListAuditEvents',
+            scheduler_dot_v1_dot_roster__service__pb2.ListAuditEventsRequest.SerializeToString,
+            scheduler_dot_v1_dot_roster__service__pb2.ListAuditEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

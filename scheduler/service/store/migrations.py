@@ -113,8 +113,25 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_audit_site(conn: Connection) -> None:
+    """Audit events carry their site (so site-scoped tokens can list them); backfilled from the
+    roster or job each event names, and indexed for listing a roster's trail."""
+    conn.execute(text("ALTER TABLE audit_events ADD COLUMN site VARCHAR(256) NOT NULL DEFAULT ''"))
+    conn.execute(
+        text(
+            "UPDATE audit_events SET site = COALESCE("
+            "(SELECT r.site FROM rosters r WHERE r.id = audit_events.target), "
+            "(SELECT j.site FROM jobs j WHERE j.id = audit_events.target), '')"
+        )
+    )
+    conn.execute(
+        text("CREATE INDEX ix_audit_events_tenant_target ON audit_events (tenant, target)")
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: rosters, roster_versions, jobs, audit_events", _v1_initial),
+    (2, "audit_events.site, index on (tenant, target)", _v2_audit_site),
 ]
 """Schema steps in order: (version, description, step)."""
 

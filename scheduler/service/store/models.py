@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -95,6 +95,7 @@ class AuditRow(Base):
     """Who did what to which roster or job, from which inputs."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_tenant_target", "tenant", "target"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     time: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -105,3 +106,4 @@ class AuditRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     inputs_sha256: Mapped[str] = mapped_column(String(64), default="")
     details_json: Mapped[str] = mapped_column(Text, default="{}")
+    site: Mapped[str] = mapped_column(String(256), default="")

@@ -110,6 +110,62 @@ def _aware(stamp: dt.datetime | None) -> dt.datetime | None:
     return stamp
 
 
+JOB_ACTIONS = ("create_job", "cancel_job")
+"""Audit actions whose target is a job (the others' target is a roster)."""
+AUDIT_ACTIONS = ("generate", "publish", *JOB_ACTIONS)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit event with the roster and job it concerns resolved."""
+
+    event_id: int
+    time: dt.datetime
+    principal: str
+    action: str
+    roster_id: str
+    job_id: str
+    version: int
+    site: str
+    inputs_sha256: str
+
+
+def _audit_entry(row: AuditRow, job_roster: str | None) -> AuditEntry:
+    try:
+        details = json.loads(row.details_json or "{}")
+    except ValueError:
+        details = {}
+    if row.action in JOB_ACTIONS:
+        job_id, roster_id = row.target, job_roster or str(details.get("roster_id") or "")
+    else:
+        job_id, roster_id = str(details.get("job_id") or ""), row.target
+    return AuditEntry(
+        event_id=row.id,
+        time=_aware(row.time) or now(),
+        principal=row.principal,
+        action=row.action,
+        roster_id=roster_id,
+        job_id=job_id,
+        version=row.version,
+        site=row.site,
+        inputs_sha256=row.inputs_sha256,
+    )
+
+
+def _decode_audit_token(token: str) -> int:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        before = json.loads(base64.urlsafe_b64decode(padded.encode()))["before"]
+        if not isinstance(before, int) or isinstance(before, bool):
+            raise TypeError(before)
+        return before
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            "ListAuditEventsRequest",
+            [FieldProblem("page_token", token, "not a token this API issued")],
+        ) from exc
+
+
 class Repository:
     """Rosters, versions, jobs and audit events of all tenants."""
 
@@ -248,6 +304,7 @@ class Repository:
                         version=version,
                         inputs_sha256=new.inputs_sha256,
                         details_json=json.dumps({"job_id": new.job_id, "site": new.site}),
+                        site=new.site,
                     )
                 )
             return roster, row
@@ -327,6 +384,7 @@ class Repository:
                     version=version,
                     inputs_sha256=row.inputs_sha256,
                     details_json="{}",
+                    site=roster.site,
                 )
             )
             s.flush()
@@ -388,6 +446,7 @@ class Repository:
                         version=row.expected_version,
                         inputs_sha256=row.inputs_sha256,
                         details_json=json.dumps({"roster_id": row.roster_id, "site": row.site}),
+                        site=row.site,
                     )
                 )
             return row, True
@@ -450,6 +509,7 @@ class Repository:
         *,
         version: int = 0,
         inputs_sha256: str = "",
+        site: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
         """Record an event in the audit trail."""
@@ -464,8 +524,46 @@ class Repository:
                     version=version,
                     inputs_sha256=inputs_sha256,
                     details_json=json.dumps(details or {}),
+                    site=site,
                 )
             )
+
+    def list_audit_events(
+        self,
+        tenant: str,
+        *,
+        sites: Iterable[str] | None,
+        roster_id: str = "",
+        action: str = "",
+        page_size: int = 50,
+        page_token: str = "",
+    ) -> tuple[list[AuditEntry], str]:
+        """A page of the tenant's audit trail, newest first; ``sites=None`` means every site.
+
+        ``roster_id`` keeps the roster's own events and those of the jobs that write to it.
+        """
+        query = (
+            select(AuditRow, JobRow.roster_id)
+            .outerjoin(JobRow, (JobRow.id == AuditRow.target) & (JobRow.tenant == AuditRow.tenant))
+            .where(AuditRow.tenant == tenant)
+        )
+        if sites is not None:
+            query = query.where(AuditRow.site.in_(list(sites)))
+        if roster_id:
+            query = query.where((AuditRow.target == roster_id) | (JobRow.roster_id == roster_id))
+        if action:
+            query = query.where(AuditRow.action == action)
+        if page_token:
+            query = query.where(AuditRow.id < _decode_audit_token(page_token))
+        query = query.order_by(AuditRow.id.desc()).limit(page_size + 1)
+        with self._sessions() as s:
+            found = [(row, job_roster) for row, job_roster in s.execute(query)]
+        entries = [_audit_entry(row, job_roster) for row, job_roster in found[:page_size]]
+        token = ""
+        if len(found) > page_size:
+            raw = json.dumps({"before": entries[-1].event_id}).encode()
+            token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return entries, token
 
     def audit_events(self, tenant: str, target: str | None = None) -> list[AuditRow]:
         """The tenant's audit trail, oldest first (optionally for one roster or job)."""
