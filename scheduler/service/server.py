@@ -32,7 +32,7 @@ from scheduler.service.interceptors import ServiceInterceptor
 from scheduler.service.jobs import JobManager, RosterWork, WorkerPool
 from scheduler.service.metrics import Metrics
 from scheduler.service.servicers import ForecastServicer, RosterServicer, StaffingServicer
-from scheduler.service.settings import Settings
+from scheduler.service.settings import Settings, check_tls
 from scheduler.service.store import Repository, open_repository
 from scheduler.v1 import (
     forecast_service_pb2,
@@ -138,6 +138,7 @@ def _redact(url: str) -> str:
 
 
 def _credentials(settings: Settings) -> grpc.ServerCredentials | None:
+    check_tls(settings)  # names the setting (WFM_TLS_KEY...) rather than a bare file error
     if settings.tls_cert is None or settings.tls_key is None:
         return None
     pair = (settings.tls_key.read_bytes(), settings.tls_cert.read_bytes())
@@ -159,6 +160,7 @@ async def build_server(settings: Settings) -> WfmServer:
         See :class:`~scheduler.service.settings.Settings`; ``listen`` with port 0 binds a free
         port, available as ``WfmServer.port``.
     """
+    credentials = _credentials(settings)  # fail on bad TLS files before spawning anything
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     tokens = load_registry(settings.resolved_auth_file, settings.tokens_json, settings.data_dir)
     repo = await asyncio.to_thread(open_repository, settings.resolved_database_url)
@@ -196,7 +198,6 @@ async def build_server(settings: Settings) -> WfmServer:
         reflection.enable_server_reflection(
             (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
         )
-    credentials = _credentials(settings)
     try:
         if credentials is None:
             port = server.add_insecure_port(settings.listen)

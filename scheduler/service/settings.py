@@ -71,11 +71,7 @@ class Settings(BaseModel):
     log_format: Literal["json", "text"] = "json"
 
     @model_validator(mode="after")
-    def _tls_pairs(self) -> Settings:
-        if (self.tls_cert is None) != (self.tls_key is None):
-            raise ValueError("tls_cert and tls_key must be given together")
-        if self.tls_client_ca is not None and self.tls_cert is None:
-            raise ValueError("tls_client_ca (mutual TLS) needs tls_cert and tls_key")
+    def _consistent(self) -> Settings:
         if self.default_time_limit_s > self.max_time_limit_s:
             raise ValueError("default_time_limit_s exceeds max_time_limit_s")
         return self
@@ -96,6 +92,82 @@ class Settings(BaseModel):
     def tls(self) -> bool:
         """Whether the server speaks TLS."""
         return self.tls_cert is not None
+
+
+CLI_FLAGS = {
+    "listen": "--listen",
+    "data_dir": "--data-dir",
+    "database_url": "--database-url",
+    "workers": "--workers",
+    "max_jobs": "--max-jobs",
+    "default_time_limit_s": "--default-time-limit",
+    "auth_file": "--auth-file",
+    "tls_cert": "--tls-cert",
+    "tls_key": "--tls-key",
+    "tls_client_ca": "--tls-client-ca",
+    "metrics_listen": "--metrics-listen",
+    "grace_s": "--grace",
+    "log_level": "--log-level",
+    "log_format": "--log-format",
+}
+"""Settings that ``wfm serve`` also takes as a flag (the rest are environment only)."""
+
+
+def setting_label(name: str) -> str:
+    """How a user sets ``name``: ``tls_key (WFM_TLS_KEY, --tls-key)``."""
+    ways = [ENV_PREFIX + name.upper()]
+    if name in CLI_FLAGS:
+        ways.append(CLI_FLAGS[name])
+    return f"{name} ({', '.join(ways)})"
+
+
+def tls_problems(settings: Settings) -> list[FieldProblem]:
+    """What is wrong with the TLS settings: a missing half of the pair, files that are missing,
+    unreadable or not PEM. Empty when TLS is off or usable."""
+    problems: list[FieldProblem] = []
+    cert, key, client_ca = settings.tls_cert, settings.tls_key, settings.tls_client_ca
+    if cert is not None and key is None:
+        problems.append(
+            FieldProblem(setting_label("tls_key"), None, "required when tls_cert is set")
+        )
+    if key is not None and cert is None:
+        problems.append(
+            FieldProblem(setting_label("tls_cert"), None, "required when tls_key is set")
+        )
+    if client_ca is not None and (cert is None or key is None):
+        problems.append(
+            FieldProblem(
+                setting_label("tls_client_ca"),
+                str(client_ca),
+                "mutual TLS needs tls_cert and tls_key as well",
+            )
+        )
+    for name, path in (("tls_cert", cert), ("tls_key", key), ("tls_client_ca", client_ca)):
+        if path is None:
+            continue
+        try:
+            head = path.read_bytes()[:4096]
+        except FileNotFoundError:
+            problems.append(FieldProblem(setting_label(name), str(path), "no such file"))
+            continue
+        except IsADirectoryError:
+            problems.append(FieldProblem(setting_label(name), str(path), "is a directory"))
+            continue
+        except OSError as exc:
+            problems.append(
+                FieldProblem(setting_label(name), str(path), f"cannot read: {exc.strerror}")
+            )
+            continue
+        if b"-----BEGIN" not in head:
+            problems.append(FieldProblem(setting_label(name), str(path), "not a PEM file"))
+    return problems
+
+
+def check_tls(settings: Settings) -> None:
+    """Raise :class:`InputError` naming each unusable TLS setting (see :func:`tls_problems`)."""
+    problems = tls_problems(settings)
+    if problems:
+        raise InputError("TLS settings", problems)
 
 
 def load_settings(
@@ -122,10 +194,16 @@ def load_settings(
     if raw.get("metrics_listen") in ("", "off", "none"):
         raw["metrics_listen"] = None
     try:
-        return Settings.model_validate(raw)
+        settings = Settings.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            FieldProblem(".".join(str(p) for p in e["loc"]) or "settings", e.get("input"), e["msg"])
+            FieldProblem(
+                setting_label(str(e["loc"][0])) if e["loc"] else "settings",
+                e.get("input"),
+                e["msg"],
+            )
             for e in exc.errors()
         ]
         raise InputError("settings (WFM_* environment and flags)", problems) from exc
+    check_tls(settings)
+    return settings

@@ -205,3 +205,40 @@ def test_server_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
         c.channel.close()
     finally:
         server.stop()
+
+
+def test_server_only_tls(tmp_path: Path, pki: Path) -> None:
+    """TLS without client certificates: a client trusting the CA gets in with just a token; a
+    plaintext client and a client trusting another CA cannot connect."""
+    server = ServerThread(
+        data_dir=tmp_path,
+        auth_file=write_tokens(tmp_path / "tokens.json"),
+        workers=1,
+        max_jobs=1,
+        tls_cert=pki / "server.pem",
+        tls_key=pki / "server.key",
+    ).start()
+    try:
+        port = server.address.rsplit(":", 1)[1]
+        trusting = grpc.ssl_channel_credentials(root_certificates=(pki / "ca.pem").read_bytes())
+        with grpc.secure_channel(f"localhost:{port}", trusting) as channel:
+            stub = roster_service_pb2_grpc.RosterServiceStub(channel)
+            reply = stub.ListRosters(
+                roster_service_pb2.ListRostersRequest(), metadata=auth("viewer-a"), timeout=10
+            )
+            assert list(reply.rosters) == []
+            with pytest.raises(grpc.RpcError) as info:  # TLS is no substitute for a token
+                stub.ListRosters(roster_service_pb2.ListRostersRequest(), timeout=10)
+            assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        # The client's own certificate trusts only itself, not the server's CA.
+        other_ca = grpc.ssl_channel_credentials(root_certificates=(pki / "client.pem").read_bytes())
+        with grpc.secure_channel(f"localhost:{port}", other_ca) as channel:
+            with pytest.raises(grpc.RpcError) as info:
+                health_pb2_grpc.HealthStub(channel).Check(
+                    health_pb2.HealthCheckRequest(), timeout=5
+                )
+            assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel, pytest.raises(grpc.RpcError):
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+    finally:
+        server.stop()
