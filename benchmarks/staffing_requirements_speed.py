@@ -1,6 +1,7 @@
 """Time ``build_requirements``: the bank example week and a busier synthetic week with chat.
 
-**bank**: one week, six queues (four voice with patience, one chat, one email) at 30 minutes.
+**bank**: one week, six queues (four voice with patience, one chat, one email) at 30 minutes,
+with the site's opening hours (as ``pipeline.staffing_stage`` passes them).
 **synthetic**: one week at 15 minutes of the peers benchmark's demand shape
 (:func:`staffing_peers.week_of_demand`) for four queues: three voice (Erlang A, patience 180 s)
 and one chat (3 concurrent, efficiency 0.7) at 250 chats per peak quarter-hour of 300 s.
@@ -24,6 +25,7 @@ import platform
 import subprocess
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ import pandas as pd
 from scheduler.examples import bank
 from scheduler.model.queue import Queue
 from scheduler.scenario import load_scenario
+from scheduler.staffing.business_hours import OpenHours
 from scheduler.staffing.requirements import build_requirements
 
 EXAMPLE = Path(bank.__file__).parent
@@ -114,19 +117,25 @@ def main() -> None:
     median = bank_fc.groupby("queue")["aht_s"].transform("median")
     bank_fc["aht_s"] = bank_fc["aht_s"].fillna(median)
     synth_fc, synth_queues = synthetic_week()
+    site = scenario.site
+
+    def bank_hours(date: dt.date) -> list[tuple[int, int]]:
+        return [(w.start, w.end) for w in site.hours_on(date)]
+
     rows, totals = [], []
-    for name, forecast, queues, step in (
-        ("bank", bank_fc, list(scenario.queues), scenario.site.interval_minutes),
-        ("synthetic", synth_fc, synth_queues, 15),
-    ):
+    workloads: list[tuple[str, pd.DataFrame, list[Queue], int, OpenHours | None]] = [
+        ("bank", bank_fc, list(scenario.queues), site.interval_minutes, bank_hours),
+        ("synthetic", synth_fc, synth_queues, 15, None),
+    ]
+    for name, forecast, queues, step, hours in workloads:
         _, total = best_of(
-            lambda f=forecast, q=queues, s=step: build_requirements(f, q, s), args.repeats
+            partial(build_requirements, forecast, queues, step, open_hours=hours), args.repeats
         )
         totals.append(f"| {name} | {len(forecast)} | {len(queues)} | {step} | {total * 1000:.0f} |")
         for queue in queues:
             part = forecast[forecast["queue"] == queue.id]
             _, t = best_of(
-                lambda q=queue, p=part, s=step: build_requirements(p, [q], s), args.repeats
+                partial(build_requirements, part, [queue], step, open_hours=hours), args.repeats
             )
             open_share = float((part["offered"] > 0).mean())
             rows.append(

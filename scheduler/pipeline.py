@@ -83,8 +83,18 @@ def forecast_stage(
 
 
 def staffing_stage(scenario: Scenario, forecast: pd.DataFrame) -> pd.DataFrame:
-    """Requirements per queue x interval for the scenario's queues and goals."""
-    return build_requirements(forecast, scenario.queues, scenario.site.interval_minutes)
+    """Requirements per queue x interval for the scenario's queues and goals.
+
+    Deferred deadlines count the site's open time only (``Site.hours_on``, special days
+    included): work arriving just before a closure is due after the reopening.
+    """
+    site = scenario.site
+    return build_requirements(
+        forecast,
+        scenario.queues,
+        site.interval_minutes,
+        open_hours=lambda date: [(w.start, w.end) for w in site.hours_on(date)],
+    )
 
 
 def roster_stage(

@@ -290,6 +290,9 @@ def deferred_profile(
     start_minutes: ArrayLike,
     deadline_minutes: int,
     interval_minutes: int,
+    *,
+    due_minutes: ArrayLike | None = None,
+    open_minutes: ArrayLike | None = None,
 ) -> FloatArray:
     """Agents per interval that clear each interval's work within the deadline.
 
@@ -300,29 +303,44 @@ def deferred_profile(
     start_minutes
         Interval start times in minutes on any common clock, ascending.
     deadline_minutes
-        Time allowed from arrival to completion.
+        Time allowed from arrival to completion (used when ``due_minutes`` is not given).
     interval_minutes
         Interval length.
+    due_minutes
+        Per interval, when work arriving at its start is due, on the same clock (for deadlines
+        in business hours, see :mod:`scheduler.staffing.business_hours`); default
+        ``start + deadline``.
+    open_minutes
+        Per interval, the minutes the site is open in it; default all of it.
 
     Returns
     -------
     numpy.ndarray
-        Agents (fractional) per interval: each interval's work spread evenly over the grid
-        intervals starting in ``[start, start + deadline)``.
+        Agents (fractional) per interval: each interval's work spread over the grid intervals
+        starting in ``[start, due)`` in proportion to their open minutes (evenly when always
+        open). Work whose window holds no open minute of the grid (due after its end, with
+        the site closed until then) asks for nothing here.
     """
     work = np.asarray(work_minutes, dtype=np.float64)
     starts = np.asarray(start_minutes, dtype=np.float64)
     if np.any(np.diff(starts) <= 0):
         raise ValueError("interval starts must be strictly increasing")
+    due = starts + deadline_minutes if due_minutes is None else np.asarray(due_minutes, float)
+    if open_minutes is None:
+        open_ = np.full(work.size, float(interval_minutes))
+    else:
+        open_ = np.asarray(open_minutes, dtype=np.float64)
     first = np.arange(work.size)
-    last = np.searchsorted(starts, starts + deadline_minutes, side="left")  # exclusive
-    count = np.maximum(last - first, 1)
-    per_interval = work / count
-    # Difference array: add per_interval on [first, last) for every source interval at once.
+    last = np.maximum(np.searchsorted(starts, due, side="left"), first + 1)  # exclusive
+    cum_open = np.concatenate(([0.0], np.cumsum(open_)))
+    window_open = cum_open[last] - cum_open[first]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(window_open > 0, work / window_open, 0.0)  # per open minute
+    # Difference array: add each source's rate on [first, last) for every source at once.
     diff = np.zeros(work.size + 1)
-    np.add.at(diff, first, per_interval)
-    np.add.at(diff, np.maximum(last, first + 1), -per_interval)
-    result: FloatArray = np.cumsum(diff[:-1]) / interval_minutes
+    np.add.at(diff, first, rate)
+    np.add.at(diff, last, -rate)
+    result: FloatArray = np.cumsum(diff[:-1]) * open_ / interval_minutes
     return result
 
 
@@ -356,6 +374,7 @@ def simulate_backlog(
     interval_minutes: int,
     *,
     substeps: int = 8,
+    due_minutes: ArrayLike | None = None,
 ) -> BacklogResult:
     """Fluid FIFO backlog of deferred work on a regular interval grid.
 
@@ -377,6 +396,12 @@ def simulate_backlog(
         Interval length; the arrays are consecutive intervals.
     substeps
         Sub-steps per interval of the fluid grid.
+    due_minutes
+        Per interval, when work arriving at its start is due, in minutes from the start of the
+        first interval (business-hours deadlines); work arriving ``u`` minutes into the interval
+        is due ``u`` minutes later. Default ``start + deadline_minutes``. Where a business-hours
+        due time falls in a closure this is stricter than the exact rule by at most the part of
+        one interval that is closed.
 
     Returns
     -------
@@ -403,7 +428,17 @@ def simulate_backlog(
     # Within a sub-step the work's cumulative position and the completion curve one deadline
     # later are both (close to) linear, so the on-time share is where their difference >= 0.
     tol = 1e-9 * (1.0 + arrived[-1])
-    late_end = np.interp(t_grid + deadline_minutes, t_grid, done) - arrived
+    if due_minutes is None:
+        due_grid = t_grid + deadline_minutes
+    else:
+        due_i = np.asarray(due_minutes, dtype=np.float64)
+        if due_i.shape != work.shape:
+            raise ValueError("due_minutes needs one value per interval")
+        offsets = np.arange(m) * dt
+        due_grid = np.concatenate(
+            ((due_i[:, None] + offsets[None, :]).ravel(), [due_i[-1] + m * dt])
+        )
+    late_end = np.interp(due_grid, t_grid, done) - arrived
     f0, f1 = late_end[:-1], late_end[1:]
     with np.errstate(invalid="ignore", divide="ignore"):
         cross = np.where(f0 >= -tol, f0 / (f0 - f1), f1 / (f1 - f0))

@@ -6,6 +6,7 @@ interpolated linearly between the neighbouring integer counts (as in the require
 Deferred queues run a fluid FIFO backlog over the whole horizon (see
 :func:`scheduler.staffing.channels.simulate_backlog`): ``service_level`` is the share of the
 interval's work done within the deadline, ``asa_s`` the mean time from arrival to completion.
+Deadlines follow the requirements' ``due_by`` (business hours) where the table has it.
 """
 
 from __future__ import annotations
@@ -115,9 +116,12 @@ def evaluate_schedule(
     if problems:
         raise InputError("schedule", problems)
     sched = sched.groupby(["queue", "ds"], as_index=False)["scheduled"].sum()
-    req = requirements.loc[:, ["queue", "ds", "offered", "aht_s", "scheduled_needed"]].copy()
+    cols = ["queue", "ds", "offered", "aht_s", "scheduled_needed"]
+    req = requirements.loc[:, cols + (["due_by"] if "due_by" in requirements else [])].copy()
     req["queue"] = req["queue"].astype(str)
     req["ds"] = pd.to_datetime(req["ds"])
+    # Tables from before business-hours deadlines have no due_by: due = ds + deadline.
+    req["due_by"] = pd.to_datetime(req["due_by"]) if "due_by" in req else pd.NaT
     frame = req.merge(sched, on=["queue", "ds"], how="outer")
     frame["offered"] = frame["offered"].fillna(0.0).astype(float)
     frame["scheduled"] = frame["scheduled"].fillna(0.0).astype(float)
@@ -146,7 +150,12 @@ def _evaluate_queue(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> 
         cap = np.zeros_like(work)
         work[pos] = offered * aht / 60.0
         cap[pos] = deferred_capacity_minutes(queue, agents, interval_minutes)
-        res = simulate_backlog(work, cap, deadline, interval_minutes)
+        # Due times from the requirements (business hours); ds + deadline where there are none.
+        due = np.arange(work.size, dtype=np.float64) * interval_minutes + deadline
+        given = (part["due_by"] - part["ds"].iloc[0]).dt.total_seconds().to_numpy() / 60.0
+        known = np.isfinite(given)
+        due[pos[known]] = given[known]
+        res = simulate_backlog(work, cap, deadline, interval_minutes, due_minutes=due)
         metrics = {
             "service_level": res.within_deadline[pos],
             "asa_s": res.mean_delay_s[pos],

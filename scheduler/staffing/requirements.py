@@ -32,6 +32,13 @@ Output columns, in order (one row per queue x interval, queues in the given orde
     concurrency ``r(k)``.
 ``deadline_minutes``
     The deferred goal's deadline; blank for immediate queues.
+``due_by``
+    Deferred queues: when work arriving at the interval's start is due, i.e. the interval start
+    by which the work arriving in this interval must be done (``ds + deadline``, or with
+    ``open_hours`` the moment ``deadline`` open minutes have passed, skipping closures). It is
+    an interval start whenever the deadline is a multiple of the interval and the opening
+    windows lie on the grid (the site model enforces the latter); otherwise round it up to the
+    grid, as a lag of ``ceil(deadline / interval)`` intervals does. Blank for immediate queues.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from numpy.typing import NDArray
 
 from scheduler.errors import FieldProblem, InputError
 from scheduler.model.queue import Queue
+from scheduler.staffing.business_hours import BusinessClock, OpenHours
 from scheduler.staffing.channels import (
     curve_metric,
     deferred_profile,
@@ -80,6 +88,7 @@ REQUIREMENT_COLUMNS = (
     "sl_curve",
     "work_minutes",
     "deadline_minutes",
+    "due_by",
 )
 
 MAX_CURVE_POINTS = 256
@@ -238,25 +247,48 @@ def _immediate_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> 
         "sl_curve": curve_text,
         "work_minutes": offered * aht / 60.0 / effective_concurrency(queue),
         "deadline_minutes": [pd.NA] * len(part),
+        "due_by": pd.Series(pd.NaT, index=range(len(part)), dtype="datetime64[ns]"),
     }
 
 
-def _deferred_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> dict[str, Any]:
+def _deferred_rows(
+    queue: Queue, part: pd.DataFrame, interval_minutes: int, open_hours: OpenHours | None
+) -> dict[str, Any]:
     deadline = queue.goal.deadline_minutes
     assert deadline is not None  # Queue validation guarantees a deadline for deferred channels
     offered = part["offered"].to_numpy(dtype=float)
     aht = np.nan_to_num(part["aht_s"].to_numpy(dtype=float), nan=0.0)
     work = offered * aht / 60.0
     pos = grid_positions(part["ds"], interval_minutes, "forecast.ds")
-    profile = deferred_profile(work, pos * interval_minutes, deadline, interval_minutes)
+    n_grid = int(pos[-1]) + 1
+    starts = np.arange(n_grid, dtype=np.float64) * interval_minutes
+    first_ds = part["ds"].iloc[0]
+    if open_hours is None:
+        due = starts + deadline
+        open_ = np.full(n_grid, float(interval_minutes))
+    else:
+        last_ds = first_ds + pd.Timedelta(minutes=float(starts[-1]))
+        try:
+            clock = BusinessClock.from_hours(open_hours, first_ds, last_ds, deadline)
+        except ValueError as exc:
+            raise InputError(
+                "staffing",
+                [FieldProblem(f"queue {queue.id}.goal.deadline_minutes", deadline, str(exc))],
+            ) from exc
+        shift = (first_ds - clock.origin).total_seconds() / 60.0
+        due = clock.due(starts + shift, deadline) - shift
+        open_ = clock.open_minutes(starts + shift, starts + shift + interval_minutes)
+    grid_work = np.zeros(n_grid)
+    grid_work[pos] = work
+    profile = deferred_profile(
+        grid_work, starts, deadline, interval_minutes, due_minutes=due, open_minutes=open_
+    )[pos]
     required = profile / queue.max_occupancy
     required_int = np.ceil(required - 1e-9).astype(np.int64)
     need = scheduled_from_productive(required_int, queue.shrinkage)
-    grid_work = np.zeros(int(pos[-1]) + 1)
-    grid_cap = np.zeros_like(grid_work)
-    grid_work[pos] = work
+    grid_cap = np.zeros(n_grid)
     grid_cap[pos] = deferred_capacity_minutes(queue, need, interval_minutes)
-    backlog = simulate_backlog(grid_work, grid_cap, deadline, interval_minutes)
+    backlog = simulate_backlog(grid_work, grid_cap, deadline, interval_minutes, due_minutes=due)
     binding = np.where((required_int == 0) & (offered == 0), "closed", "deadline")
     return {
         "required_agents": required,
@@ -268,11 +300,16 @@ def _deferred_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> d
         "sl_curve": [""] * len(part),
         "work_minutes": work,
         "deadline_minutes": [deadline] * len(part),
+        "due_by": first_ds + pd.to_timedelta(due[pos], unit="min"),
     }
 
 
 def build_requirements(
-    forecast: pd.DataFrame, queues: Sequence[Queue], interval_minutes: int
+    forecast: pd.DataFrame,
+    queues: Sequence[Queue],
+    interval_minutes: int,
+    *,
+    open_hours: OpenHours | None = None,
 ) -> pd.DataFrame:
     """Requirements per queue x interval from a forecast (columns in the module docstring).
 
@@ -284,6 +321,11 @@ def build_requirements(
         The queues named in the forecast, with their goals.
     interval_minutes
         Length of each forecast interval.
+    open_hours
+        The site's opening windows per date (``(start, end)`` minutes after midnight; for a
+        scenario ``lambda d: [(w.start, w.end) for w in site.hours_on(d)]``). Given, deferred
+        deadlines count open time only (see :mod:`scheduler.staffing.business_hours`) and the
+        deferred profile asks for no one while closed; ``None`` counts every minute.
 
     Returns
     -------
@@ -307,7 +349,7 @@ def build_requirements(
         if part.empty:
             continue
         if queue.channel.is_deferred:
-            cols = _deferred_rows(queue, part, int(interval_minutes))
+            cols = _deferred_rows(queue, part, int(interval_minutes), open_hours)
         else:
             cols = _immediate_rows(queue, part, int(interval_minutes))
         out = pd.DataFrame(
