@@ -621,6 +621,7 @@ def job_to_proto(row: JobRow) -> roster_pb2.RosterJob:
         create_time=timestamp(row.create_time),
         start_time=timestamp(row.start_time),
         end_time=timestamp(row.end_time),
+        cancel_requested=bool(row.cancel_requested),
     )
     if row.progress_json:
         message.progress.CopyFrom(progress_to_proto(json.loads(row.progress_json)))

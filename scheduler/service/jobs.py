@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import multiprocessing
@@ -408,6 +409,50 @@ class JobManager:
         self._watchers: dict[str, set[asyncio.Queue[tuple[str, dict[str, Any]]]]] = {}
         self._admissions: dict[str, Any] = {}
         self._shutting_down = False
+        self.replica = work.settings.resolved_replica_id
+        self._poller: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start heartbeating this replica's jobs and watching for cancel requests."""
+        if self._poller is None:
+            self._poller = asyncio.create_task(self._poll_loop(), name="wfm-job-poller")
+
+    async def _poll_loop(self) -> None:
+        """Every ``job_poll_s``: heartbeat the jobs this replica runs and stop those another
+        replica (or this one) flagged for cancellation; every few polls, interrupt jobs whose
+        replica stopped sending heartbeats (it died)."""
+        settings = self.work.settings
+        sweep_every = max(1, round(settings.job_stale_s / 3 / settings.job_poll_s))
+        polls = 0
+        while True:
+            await asyncio.sleep(settings.job_poll_s)
+            polls += 1
+            try:
+                requested = await asyncio.to_thread(
+                    self.repo.poll_running_jobs, list(self._tasks), self.replica
+                )
+                for job_id in requested - self._cancelled:
+                    await self._stop_local(job_id)
+                if polls % sweep_every == 0:
+                    stale = now() - dt.timedelta(seconds=settings.job_stale_s)
+                    swept = await asyncio.to_thread(
+                        self.repo.interrupt_active_jobs, stale_before=stale
+                    )
+                    if swept:
+                        log.warning(
+                            "jobs of a vanished replica interrupted", extra={"count": swept}
+                        )
+            except Exception:  # the database may be briefly unreachable: try again next time
+                log.exception("job poll failed")
+
+    async def _stop_local(self, job_id: str) -> None:
+        """Stop the search of a job this replica runs (no-op for others)."""
+        stop = self._stops.get(job_id)
+        if stop is None:
+            return
+        self._cancelled.add(job_id)
+        with suppress(OSError, EOFError):
+            await asyncio.to_thread(stop.set)
 
     async def create(
         self, principal: Principal, request: roster_service_pb2.CreateRosterJobRequest
@@ -439,6 +484,9 @@ class JobManager:
                 clashes_json="[]",
                 created_by=principal.name,
                 create_time=now(),
+                cancel_requested=False,
+                replica=self.replica,
+                heartbeat_time=now(),
             )
             row, created = await asyncio.to_thread(self.repo.create_job, row)
         except BaseException:
@@ -561,18 +609,17 @@ class JobManager:
         return row
 
     async def cancel(self, principal: Principal, job_id: str) -> JobRow:
-        """Ask a running job to stop (its best roster so far is kept)."""
+        """Ask a job to stop, whichever replica runs it (its best roster so far is kept)."""
         row = await self.get(principal, job_id)
         if row.state in TERMINAL_JOB_STATES:
             return row
-        self._cancelled.add(job_id)
-        stop = self._stops.get(job_id)
-        if stop is not None:
-            await asyncio.to_thread(stop.set)
+        # Here at once if this replica runs the job; otherwise the flag reaches the replica
+        # that does within job_poll_s.
+        await self._stop_local(job_id)
         await asyncio.to_thread(
             self.repo.audit, principal.tenant, principal.name, "cancel_job", job_id, site=row.site
         )
-        return await asyncio.to_thread(self.repo.get_job, principal.tenant, job_id)
+        return await asyncio.to_thread(self.repo.request_cancel, principal.tenant, job_id)
 
     async def watch(
         self, principal: Principal, job_id: str
@@ -612,6 +659,11 @@ class JobManager:
     async def shutdown(self, grace_s: float) -> None:
         """Stop running jobs: ask them to stop, wait up to ``grace_s``, then interrupt."""
         self._shutting_down = True
+        if self._poller is not None:
+            self._poller.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
         running = list(self._tasks.values())
         for job_id in list(self._stops):
             stop = self._stops.get(job_id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from scheduler.service.metrics import Metrics
 from scheduler.service.servicers import ForecastServicer, RosterServicer, StaffingServicer
 from scheduler.service.settings import Settings, check_tls
 from scheduler.service.store import Repository, open_repository
+from scheduler.service.store.repository import now
 from scheduler.v1 import (
     forecast_service_pb2,
     forecast_service_pb2_grpc,
@@ -95,6 +97,7 @@ class WfmServer:
         """Start serving and report SERVING on health."""
         self.pool.attach(asyncio.get_running_loop())
         await self.grpc_server.start()
+        self.jobs.start()
         for name in ("", *SERVICE_NAMES):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         if self.settings.metrics_listen:
@@ -164,7 +167,14 @@ async def build_server(settings: Settings) -> WfmServer:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     tokens = load_registry(settings.resolved_auth_file, settings.tokens_json, settings.data_dir)
     repo = await asyncio.to_thread(open_repository, settings.resolved_database_url)
-    interrupted = await asyncio.to_thread(repo.interrupt_active_jobs)
+    # Other replicas may share the database: interrupt only this replica's own jobs (a stable
+    # replica_id) and jobs whose replica stopped sending heartbeats.
+    stale_before = now() - dt.timedelta(seconds=settings.job_stale_s)
+    interrupted = await asyncio.to_thread(
+        lambda: repo.interrupt_active_jobs(
+            replica=settings.resolved_replica_id, stale_before=stale_before
+        )
+    )
     if interrupted:
         log.warning("jobs interrupted by the previous shutdown", extra={"count": interrupted})
     metrics = Metrics()

@@ -7,6 +7,7 @@ Every field can be set by an environment variable named ``WFM_`` + the field nam
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +68,22 @@ class Settings(BaseModel):
         default="127.0.0.1:9464", description="host:port of the Prometheus endpoint; empty = off"
     )
     reflection: bool = True
+    replica_id: str | None = Field(
+        default=None,
+        description="this replica's name in job records; default hostname:pid. Set a stable "
+        "one (e.g. the pod name of a StatefulSet) so a restart interrupts its own jobs at once",
+    )
+    job_poll_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="how often a replica heartbeats its jobs and checks for cancel requests",
+    )
+    job_stale_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="a job whose replica sent no heartbeat for this long is marked INTERRUPTED",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"
 
@@ -87,6 +104,11 @@ class Settings(BaseModel):
     def resolved_auth_file(self) -> Path:
         """The tokens file: the configured one, or ``tokens.json`` in the data directory."""
         return self.auth_file or self.data_dir / "tokens.json"
+
+    @property
+    def resolved_replica_id(self) -> str:
+        """This process's name in job records: the configured one, or ``hostname:pid``."""
+        return self.replica_id or f"{socket.gethostname()}:{os.getpid()}"
 
     @property
     def tls(self) -> bool:

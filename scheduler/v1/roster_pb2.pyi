@@ -268,7 +268,7 @@ class JobProgress(_message.Message):
     def __init__(self, seconds: _Optional[float] = ..., objective: _Optional[float] = ..., bound: _Optional[float] = ..., phase: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class RosterJob(_message.Message):
-    __slots__ = ("job_id", "state", "roster_id", "version", "site", "progress", "error", "error_code", "clashes", "solve", "request_id", "created_by", "create_time", "start_time", "end_time")
+    __slots__ = ("job_id", "state", "roster_id", "version", "site", "progress", "error", "error_code", "clashes", "solve", "request_id", "created_by", "create_time", "start_time", "end_time", "cancel_requested")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     ROSTER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -284,6 +284,7 @@ class RosterJob(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     state: JobState
     roster_id: str
@@ -299,7 +300,8 @@ class RosterJob(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
-    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., roster_id: _Optional[str] = ..., version: _Optional[int] = ..., site: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., error_code: _Optional[str] = ..., clashes: _Optional[_Iterable[str]] = ..., solve: _Optional[_Union[SolveSummary, _Mapping]] = ..., request_id: _Optional[str] = ..., created_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    cancel_requested: bool
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., roster_id: _Optional[str] = ..., version: _Optional[int] = ..., site: _Optional[str] = ..., progress: _Optional[_Union[JobProgress, _Mapping]] = ..., error: _Optional[str] = ..., error_code: _Optional[str] = ..., clashes: _Optional[_Iterable[str]] = ..., solve: _Optional[_Union[SolveSummary, _Mapping]] = ..., request_id: _Optional[str] = ..., created_by: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_requested: _Optional[bool] = ...) -> None: ...
 
 class AuditEvent(_message.Message):
     __slots__ = ("event_id", "time", "principal", "action", "roster_id", "job_id", "version", "site", "inputs_sha256")

@@ -216,3 +216,26 @@ def test_jobs_idempotent_and_interrupted_on_restart(repo: Repository) -> None:
     assert repo.get_job("acme", done.id).state == "SUCCEEDED"
     with pytest.raises(NotFoundError):
         repo.get_job("globex", first.id)
+
+
+def test_replicas_interrupt_only_their_own_or_abandoned_jobs(repo: Repository) -> None:
+    """A starting replica interrupts its own leftover jobs and jobs without a recent heartbeat,
+    never a job another live replica is running; cancel requests are flagged and polled."""
+    fresh, _ = repo.create_job(_job(state="RUNNING"))
+    mine, _ = repo.create_job(_job(state="RUNNING"))
+    stale, _ = repo.create_job(_job(state="RUNNING"))
+    assert repo.poll_running_jobs([fresh.id], "replica-a") == set()
+    repo.poll_running_jobs([mine.id], "replica-b")
+    repo.update_job(stale.id, heartbeat_time=now() - dt.timedelta(minutes=5), replica="gone")
+    cutoff = now() - dt.timedelta(seconds=30)
+    assert repo.interrupt_active_jobs(replica="replica-b", stale_before=cutoff) == 2
+    assert repo.get_job("acme", fresh.id).state == "RUNNING"
+    assert repo.get_job("acme", mine.id).state == "INTERRUPTED"
+    assert repo.get_job("acme", stale.id).state == "INTERRUPTED"
+
+    flagged = repo.request_cancel("acme", fresh.id)
+    assert flagged.cancel_requested and flagged.state == "RUNNING"
+    assert repo.poll_running_jobs([fresh.id, mine.id], "replica-a") == {fresh.id}
+    assert not repo.request_cancel("acme", mine.id).cancel_requested  # finished: left alone
+    with pytest.raises(NotFoundError):
+        repo.request_cancel("globex", fresh.id)

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -129,9 +130,25 @@ def _v2_audit_site(conn: Connection) -> None:
     )
 
 
+def _v3_job_cancel_and_heartbeat(conn: Connection) -> None:
+    """Jobs record a cancel request (so any replica can cancel a job another one runs), the
+    replica running them and its last heartbeat (so a replica's start or sweep interrupts only
+    jobs nobody is running any more)."""
+    stamp = DateTime(timezone=True).compile(dialect=conn.dialect)
+    flag = Boolean().compile(dialect=conn.dialect)
+    false = "FALSE" if conn.dialect.name == "postgresql" else "0"
+    for column in (
+        f"cancel_requested {flag} NOT NULL DEFAULT {false}",
+        "replica VARCHAR(256) NOT NULL DEFAULT ''",
+        f"heartbeat_time {stamp} NULL",
+    ):
+        conn.execute(text(f"ALTER TABLE jobs ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: rosters, roster_versions, jobs, audit_events", _v1_initial),
     (2, "audit_events.site, index on (tenant, target)", _v2_audit_site),
+    (3, "jobs.cancel_requested, jobs.replica, jobs.heartbeat_time", _v3_job_cancel_and_heartbeat),
 ]
 """Schema steps in order: (version, description, step)."""
 

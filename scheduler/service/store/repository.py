@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import ColumnElement, Engine, create_engine, event, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -482,21 +482,63 @@ class Repository:
                 setattr(row, key, value)
             return row
 
-    def interrupt_active_jobs(self) -> int:
-        """On start: jobs left queued or running by a previous process become INTERRUPTED."""
+    def interrupt_active_jobs(
+        self, *, replica: str | None = None, stale_before: dt.datetime | None = None
+    ) -> int:
+        """Mark queued or running jobs INTERRUPTED: all of them by default (one server), else
+        those of ``replica`` (a restarted replica's own) and those whose runner has not sent a
+        heartbeat since ``stale_before`` (a replica that died)."""
+        query = update(JobRow).where(JobRow.state.in_(ACTIVE_JOB_STATES))
+        if replica is not None or stale_before is not None:
+            gone: list[ColumnElement[bool]] = [JobRow.heartbeat_time.is_(None)]
+            if stale_before is not None:
+                gone.append(JobRow.heartbeat_time < stale_before)
+            if replica is not None:
+                gone.append(JobRow.replica == replica)
+            query = query.where(or_(*gone))
         with self._sessions.begin() as s:
             done = s.execute(
-                update(JobRow)
-                .where(JobRow.state.in_(ACTIVE_JOB_STATES))
-                .values(
+                query.values(
                     state="INTERRUPTED",
                     error="the server stopped while this job was queued or running; create it anew",
                     error_code="ABORTED",
                     end_time=now(),
-                )
-                .execution_options(synchronize_session=False)
+                ).execution_options(synchronize_session=False)
             )
             return int(done.rowcount)  # type: ignore[attr-defined]
+
+    def request_cancel(self, tenant: str, job_id: str) -> JobRow:
+        """Flag a queued or running job for cancellation (the replica running it polls)."""
+        with self._sessions.begin() as s:
+            s.execute(
+                update(JobRow)
+                .where(
+                    JobRow.id == job_id,
+                    JobRow.tenant == tenant,
+                    JobRow.state.in_(ACTIVE_JOB_STATES),
+                )
+                .values(cancel_requested=True)
+                .execution_options(synchronize_session=False)
+            )
+        return self.get_job(tenant, job_id)
+
+    def poll_running_jobs(self, job_ids: Iterable[str], replica: str) -> set[str]:
+        """Heartbeat for the jobs this replica runs; returns those someone asked to cancel."""
+        ids = list(job_ids)
+        if not ids:
+            return set()
+        with self._sessions.begin() as s:
+            s.execute(
+                update(JobRow)
+                .where(JobRow.id.in_(ids))
+                .values(heartbeat_time=now(), replica=replica)
+                .execution_options(synchronize_session=False)
+            )
+            return set(
+                s.scalars(
+                    select(JobRow.id).where(JobRow.id.in_(ids), JobRow.cancel_requested.is_(True))
+                )
+            )
 
     # -- audit -------------------------------------------------------------------------------
 
