@@ -36,15 +36,26 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forecasts.calendars import build_calendar  # noqa: E402
-from forecasts.core import FitTask, forecast_history, run_task  # noqa: E402
+from forecasts.calendars import AFTER_HOLIDAY, HOURS_KINDS, MONTH_START, build_calendar  # noqa: E402
+from forecasts.core import (  # noqa: E402
+    FitTask,
+    combine_results,
+    forecast_history,
+    pick_method,
+    run_task,
+)
+from forecasts.day_effects import FACTOR_KINDS  # noqa: E402
 from forecasts.evaluation import Scores, seasonal_naive_mae  # noqa: E402
 from forecasts.executor import make_executor  # noqa: E402
-from forecasts.models import ProphetSettings  # noqa: E402
+from forecasts.models import HandleTimeModel, ProphetSettings  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "anonymous-bank-1999"
 METHODS = ("weekday_average", "seasonal_naive", "prophet")
 MINUTES = 30
+#: Suffix of the rows fitted without day factors ("before" of the day-factor comparison).
+PLAIN = " (no day factors)"
+#: Day kinds whose errors are reported separately.
+KINDS = (AFTER_HOLIDAY, MONTH_START, "ordinary")
 
 
 def load_series(data: Path) -> pd.Series:
@@ -79,8 +90,13 @@ def backtest(
     horizon_days: int,
     jobs: int,
     country: str,
+    variants: dict[str, tuple[str, ...]],
 ) -> pd.DataFrame:
-    """One row per origin x method with the scores and timing."""
+    """One row per origin x method (x day-factor variant) with scores, forecast and timing.
+
+    ``variants`` maps a method-name suffix to the day-factor kinds of that variant. The ensemble
+    is combined from its members exactly as ``forecast_history`` does it.
+    """
     tasks = []
     hist = pd.DataFrame({"ds": s.index, "offered": s.to_numpy()})
     for o in origins:
@@ -89,50 +105,158 @@ def backtest(
         train = hist[hist["ds"] < o]
         naive = seasonal_naive_mae(train.set_index("ds")["offered"], MINUTES)
         actual = s.reindex(fut).to_numpy()
-        for m in METHODS:
-            tasks.append(
-                FitTask("bank", m, o, train, fut, cal, 0.8, settings, False, actual, naive)
-            )
+        for kinds in variants.values():
+            for m in METHODS:
+                tasks.append(
+                    FitTask("bank", m, o, train, fut, cal, 0.8, settings, False, actual, naive,
+                            kinds)
+                )  # fmt: skip
     results = make_executor(jobs).map(run_task, tasks)
-    rows = []
+    suffix = {kinds: name for name, kinds in variants.items()}
+    done = {}
     for t, r in zip(tasks, results, strict=True):
         if r.error:
             raise RuntimeError(f"{t.method} at {t.origin}: {r.error}")
-        assert r.scores is not None
+        done[(t.origin, t.method, t.day_factors)] = (t, r)
+    for (o, m, kinds), (t, _r) in list(done.items()):
+        if m == "prophet":
+            parts = [done[(o, "prophet", kinds)][1], done[(o, "weekday_average", kinds)][1]]
+            done[(o, "ensemble", kinds)] = (t, combine_results(t, parts))
+    rows = []
+    for (o, m, kinds), (t, r) in done.items():
+        assert r.scores is not None and r.forecast is not None
         y = t.actual if t.actual is not None else np.zeros(0)
         open_ = t.calendar.is_open(t.future)
         floor = float(np.sqrt(2 * y[open_] / np.pi).sum())
         rows.append(
-            {"origin": t.origin, "method": t.method, "scores": r.scores, "floor": floor,
-             "seconds": r.seconds}
+            {"origin": o, "method": m + suffix[kinds], "scores": r.scores, "floor": floor,
+             "seconds": r.seconds, "forecast": r.forecast["offered"].to_numpy(),
+             "actual": y, "kind": _day_kind(t)}
         )  # fmt: skip
     return pd.DataFrame(rows)
 
 
-def add_auto(rows: pd.DataFrame, lookback: int) -> pd.DataFrame:
-    """Rows of the method ``auto`` would pick at each origin (best wMAPE on prior origins)."""
-    origins = sorted(rows["origin"].unique())
+def _day_kind(t: FitTask) -> np.ndarray:
+    """Kind of each forecast interval's day for the per-kind table (hours kinds: 'other')."""
     out = []
+    for d in t.future.date:
+        ks = t.calendar.kinds.get(d, ())
+        if any(k in HOURS_KINDS for k in ks):
+            out.append("other")
+        elif AFTER_HOLIDAY in ks:
+            out.append(AFTER_HOLIDAY)
+        elif MONTH_START in ks:
+            out.append(MONTH_START)
+        else:
+            out.append("ordinary" if not ks else "other")
+    return np.array(out)
+
+
+def add_auto(
+    rows: pd.DataFrame, lookback: int, margin: float, candidates: tuple[str, ...], name: str
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Rows of the method ``auto`` picks at each origin from the ``lookback`` origins before.
+
+    The pick is ``forecasts.core.pick_method`` (shrinkage toward the default method by
+    ``margin``) on the wMAPE pooled over those origins.
+    """
+    origins = sorted(rows["origin"].unique())
+    out, picks = [], []
     for i, o in enumerate(origins):
-        prior = rows[rows["origin"].isin(origins[max(0, i - lookback) : i])]
+        prior = rows[
+            rows["origin"].isin(origins[max(0, i - lookback) : i]) & rows["method"].isin(candidates)
+        ]
         if prior.empty:
-            pick = "prophet"
+            pick = "ensemble" if "ensemble" in candidates else "prophet"
         else:
             pooled = {m: sum(g["scores"], Scores()).wmape for m, g in prior.groupby("method")}
-            pick = min(pooled, key=lambda m: pooled[m])
+            pick = pick_method(pooled, margin)
         row = rows[(rows["origin"] == o) & (rows["method"] == pick)].iloc[0].to_dict()
-        row["method"], row["picked"] = "auto", pick
+        row["method"] = name
         out.append(row)
-    return pd.concat([rows, pd.DataFrame(out)], ignore_index=True)
+        picks.append(pick)
+    return pd.concat([rows, pd.DataFrame(out)], ignore_index=True), pd.Series(picks, name=name)
 
 
-def summarise(rows: pd.DataFrame) -> pd.DataFrame:
-    """Pooled metrics per method, with weeks won against the baselines."""
+def per_kind(rows: pd.DataFrame, methods: list[str]) -> pd.DataFrame:
+    """wMAPE and bias per day kind, and the day-total error, pooled over origins."""
+    out = []
+    for m in methods:
+        g = rows[rows["method"] == m]
+        for kind in KINDS:
+            err = act = abs_err = 0.0
+            days = 0
+            day_abs = day_act = 0.0
+            for r in g.itertuples():
+                on = (r.kind == kind) & np.isfinite(r.actual)
+                if not on.any():
+                    continue
+                y, f = r.actual[on], r.forecast[on]
+                abs_err += float(np.abs(f - y).sum())
+                err += float((f - y).sum())
+                act += float(y.sum())
+                # Day totals: 48 intervals per day, in order.
+                nd = int(on.sum()) // (1440 // MINUTES)
+                days += nd
+                yd = y.reshape(nd, -1).sum(axis=1)
+                fd = f.reshape(nd, -1).sum(axis=1)
+                day_abs += float(np.abs(fd - yd).sum())
+                day_act += float(yd.sum())
+            if act > 0:
+                out.append({"method": m, "kind": kind, "days": days, "wmape": abs_err / act,
+                            "bias": err / act, "day_ape": day_abs / day_act})  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def handle_time(data: Path, origins: list[pd.Timestamp], horizon_days: int, country: str
+                ) -> pd.DataFrame:  # fmt: skip
+    """AHT backtest: ``HandleTimeModel`` vs the 4-week volume-weighted mean AHT.
+
+    Error = Σ served·|aht - âht| / Σ served·aht over the horizon's intervals with calls served
+    (a volume-weighted wMAPE: an interval's AHT error matters in proportion to its workload).
+    """
+    d = pd.read_csv(
+        data / "derived_30min_intervals_1999_9months.csv", parse_dates=["interval_start"]
+    ).set_index("interval_start")
+    grid = pd.date_range(d.index.min().normalize(), d.index.max(), freq=f"{MINUTES}min")
+    d = d.reindex(grid)
+    vol = d["agent_arrivals"].astype(float)
+    hist = pd.DataFrame(
+        {"ds": grid, "offered": d["served"].to_numpy(dtype=float),
+         "aht_s": d["mean_ser_time_s"].to_numpy(dtype=float)}
+    )  # fmt: skip
+    rows = []
+    for o in origins:
+        cal = build_calendar(vol, o, horizon_days, MINUTES, country=country)
+        fut = pd.date_range(o, periods=horizon_days * 1440 // MINUTES, freq=f"{MINUTES}min")
+        train = hist[(hist["ds"] < o) & hist["offered"].notna()]
+        test = hist.set_index("ds").reindex(fut)
+        w = test["offered"].to_numpy(dtype=float)
+        a = test["aht_s"].to_numpy(dtype=float)
+        ok = np.isfinite(w) & np.isfinite(a) & (w > 0)
+        model = HandleTimeModel(cal).fit(train).predict(fut)
+        recent = train[train["ds"] >= o - pd.Timedelta(weeks=4)]
+        rw, ra = recent["offered"].to_numpy(), recent["aht_s"].to_numpy()
+        rok = np.isfinite(ra) & (rw > 0)
+        flat = float((rw[rok] * ra[rok]).sum() / rw[rok].sum())
+        for name, pred in (
+            ("handle_time model", model),
+            ("4-week mean AHT", np.full(len(fut), flat)),
+        ):
+            rows.append({"origin": o, "method": name,
+                         "abs": float((w[ok] * np.abs(pred[ok] - a[ok])).sum()),
+                         "err": float((w[ok] * (pred[ok] - a[ok])).sum()),
+                         "act": float((w[ok] * a[ok]).sum())})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def summarise(rows: pd.DataFrame, wavg_name: str, snaive_name: str) -> pd.DataFrame:
+    """Pooled metrics per method, with weeks won against the (plain) baselines."""
     per_origin = rows.assign(w=rows["scores"].map(lambda s: s.wmape)).pivot_table(
         index="origin", columns="method", values="w"
     )
-    wavg = sum(rows[rows["method"] == "weekday_average"]["scores"], Scores()).wmape
-    snaive = sum(rows[rows["method"] == "seasonal_naive"]["scores"], Scores()).wmape
+    wavg = sum(rows[rows["method"] == wavg_name]["scores"], Scores()).wmape
+    snaive = sum(rows[rows["method"] == snaive_name]["scores"], Scores()).wmape
     out = []
     for m, g in rows.groupby("method", sort=False):
         total = sum(g["scores"], Scores())
@@ -147,8 +271,8 @@ def summarise(rows: pd.DataFrame) -> pd.DataFrame:
                 "x_floor": total.wmape / floor,
                 "vs_wavg": total.wmape / wavg,
                 "vs_snaive": total.wmape / snaive,
-                "wins_vs_wavg": int((per_origin[m] < per_origin["weekday_average"]).sum()),
-                "wins_vs_snaive": int((per_origin[m] < per_origin["seasonal_naive"]).sum()),
+                "wins_vs_wavg": int((per_origin[m] < per_origin[wavg_name]).sum()),
+                "wins_vs_snaive": int((per_origin[m] < per_origin[snaive_name]).sum()),
                 "weeks": len(g),
                 "s_per_fit": g["seconds"].mean(),
             }
@@ -241,24 +365,49 @@ def git_commit() -> str:
         return "unknown"
 
 
-def markdown(summary: pd.DataFrame, speed_rows: list[dict[str, object]], args: argparse.Namespace,
-             n_origins: int, settings: ProphetSettings, picks: pd.Series) -> str:  # fmt: skip
+def markdown(
+    summary: pd.DataFrame,
+    speed_rows: list[dict[str, object]],
+    args: argparse.Namespace,
+    n_origins: int,
+    settings: ProphetSettings,
+    picks: dict[str, pd.Series],
+    autos: dict[str, str],
+    kinds: pd.DataFrame,
+    aht: pd.DataFrame,
+    wavg_name: str,
+    snaive_name: str,
+    backtest_seconds: float,
+    backtest_load: float,
+) -> str:
     lines = [
         "# Forecast accuracy: Anonymous Bank (Israel, 1999), calls asking for an agent",
         "",
         f"- date: {pd.Timestamp.now():%Y-%m-%d %H:%M}; commit: {git_commit()}; machine: "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         f"- command: `.venv/bin/python benchmarks/forecast_accuracy.py {' '.join(sys.argv[1:])}`",
+        f"- backtest wall time {backtest_seconds:.0f} s with --jobs {args.jobs}, load average "
+        f"(1 min) {backtest_load:.1f} at its end (2 cores shared with other work)",
         f"- {n_origins} weekly rolling origins, 7-day horizon, 30-minute intervals, >= "
         f"{args.min_train_weeks} weeks of training before each, fully known horizons only "
         "(August 1999 is missing from the data)",
         f"- Prophet recipe: {settings}",
+        f"- day factors (default on every method): {', '.join(FACTOR_KINDS)} days scaled by a "
+        "factor learned from their past occurrences (`forecasts/day_effects.py`); rows marked "
+        f"`{PLAIN.strip()}` are the same methods without them",
+        "- ensemble = 0.5 x prophet + 0.5 x weekday_average (point and bounds), combined from "
+        "the members' forecasts as `forecast_history` does",
+        "- ratios and weeks won are against the plain baselines "
+        f"(`{wavg_name}`, `{snaive_name}`): the honest benchmark is the unadjusted 4-week average",
         "- wMAPE/bias/coverage pooled over all intervals of all origins; coverage over open "
         "intervals; x_floor = wMAPE / (Σ√(2A/π)/ΣA), the Poisson noise floor; wins = weeks "
         "with lower wMAPE than that baseline; s per fit = wall seconds of one fit+predict while "
-        f"--jobs {args.jobs} workers share the machine (CPU cost per series: see the table below)",
-        '- auto = the method `method="auto"` picks at each origin from the 4 origins before '
-        f"it (picked: {', '.join(f'{m} {int(n)}x' for m, n in picks.value_counts().items())})",
+        f"--jobs {args.jobs} workers share the machine (ensemble: sum of its members)",
+    ]
+    for name, how in autos.items():
+        counts = ", ".join(f"{m} {int(n)}x" for m, n in picks[name].value_counts().items())
+        lines.append(f"- {name} = {how} (picked: {counts})")
+    lines += [
         '- Data: Technion SEE lab, "Anonymous Bank" call-centre records.',
         "",
         "| method | wMAPE | bias | 80% coverage | MASE | x Poisson floor | vs 4-wk avg "
@@ -271,6 +420,46 @@ def markdown(summary: pd.DataFrame, speed_rows: list[dict[str, object]], args: a
             f"| {r.x_floor:.2f} | {r.vs_wavg:.3f} | {r.vs_snaive:.3f} "
             f"| {r.wins_vs_wavg}/{r.weeks} | {r.wins_vs_snaive}/{r.weeks} | {r.s_per_fit:.2f} |"
         )
+    if len(kinds):
+        lines += [
+            "",
+            "## Errors per day kind (same origins)",
+            "",
+            "Interval wMAPE and bias on the days of each kind in the scored horizons, and the "
+            "error of the day totals (Σ|day forecast - day actual| / Σ day actual). Holidays and "
+            "eves (own opening hours) are left out.",
+            "",
+            "| method | kind | days | wMAPE | bias | day-total error |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in kinds.itertuples():
+            lines.append(
+                f"| {r.method} | {r.kind} | {r.days} | {r.wmape:.4f} | {r.bias:+.2%} "
+                f"| {r.day_ape:.3f} |"
+            )
+    if len(aht):
+        lines += [
+            "",
+            "## Handle time (same origins)",
+            "",
+            "AHT = `mean_ser_time_s` per interval, weighted by calls served: error = "
+            "Σ served·|aht - forecast| / Σ served·aht, bias likewise signed. `handle_time model` "
+            "is `forecasts.models.HandleTimeModel` (8 weeks, weekday x interval, shrunk toward "
+            "the interval and queue means); the baseline is one volume-weighted mean over the "
+            "last 4 weeks.",
+            "",
+            "| method | weighted wMAPE | bias | weeks won vs 4-week mean |",
+            "|---|---|---|---|",
+        ]
+        wide = aht.assign(w=aht["abs"] / aht["act"]).pivot_table(
+            index="origin", columns="method", values="w"
+        )
+        for m, g in aht.groupby("method", sort=False):
+            wins = int((wide[m] < wide["4-week mean AHT"]).sum())
+            lines.append(
+                f"| {m} | {g['abs'].sum() / g['act'].sum():.4f} | "
+                f"{g['err'].sum() / g['act'].sum():+.2%} | {wins}/{len(g)} |"
+            )
     if speed_rows:
         lines += [
             "",
@@ -310,6 +499,10 @@ def main() -> None:
     p.add_argument("--fourier-order", type=int, default=None)
     p.add_argument("--inflation", type=float, default=None)
     p.add_argument("--series", type=int, default=0, help="many-series timing; 0 skips it")
+    p.add_argument(
+        "--day-factors", choices=("both", "on", "off"), default="both",
+        help="backtest with day factors, without, or both (before/after rows)",
+    )  # fmt: skip
     p.add_argument("--speed-weeks", type=int, default=8)
     p.add_argument("--out", type=Path, default=None)
     args = p.parse_args()
@@ -328,19 +521,50 @@ def main() -> None:
     origins = origins_for(s, args.min_train_weeks, 7)
     if args.max_origins:
         origins = origins[-args.max_origins :]
+    variants = {"": FACTOR_KINDS, PLAIN: ()}
+    if args.day_factors != "both":
+        variants = {"": FACTOR_KINDS} if args.day_factors == "on" else {"": ()}
     t0 = time.perf_counter()
-    rows = add_auto(backtest(s, origins, settings, 7, args.jobs, args.country), lookback=4)
-    summary = summarise(rows)
-    print(f"{len(origins)} origins in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    rows = backtest(s, origins, settings, 7, args.jobs, args.country, variants)
+    backtest_seconds, backtest_load = time.perf_counter() - t0, os.getloadavg()[0]
+    plain = PLAIN if PLAIN in variants else ""
+    picks: dict[str, pd.Series] = {}
+    autos = {
+        "auto (before)": ("prophet, weekday_average, seasonal_naive", 4, 0.0),
+        "auto": ("prophet, weekday_average, seasonal_naive, ensemble", 4, 0.03),
+        "auto 8": ("prophet, weekday_average, seasonal_naive, ensemble", 8, 0.03),
+        "auto 8 no-margin": ("prophet, weekday_average, seasonal_naive, ensemble", 8, 0.0),
+    }
+    how = {}
+    for name, (cands, lookback, margin) in autos.items():
+        candidates = tuple(c.strip() for c in cands.split(","))
+        suffix = plain if name == "auto (before)" else ""
+        rows, picks[name] = add_auto(
+            rows, lookback, margin, tuple(c + suffix for c in candidates), name
+        )
+        how[name] = (
+            f"`pick_method` over {{{cands}}}{suffix} on the {lookback} origins before each "
+            f"origin, margin {margin:.0%} toward the default"
+        )
+    wavg_name, snaive_name = "weekday_average" + plain, "seasonal_naive" + plain
+    summary = summarise(rows, wavg_name, snaive_name)
+    methods = [m for m in summary["method"] if not m.startswith("auto")]
+    kinds = per_kind(rows, methods)
+    aht = handle_time(args.data, origins, 7, args.country)
+    print(f"{len(origins)} origins in {backtest_seconds:.0f} s", file=sys.stderr)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(summary.round(4).to_string(index=False))
+        print(kinds.round(4).to_string(index=False))
+        print(aht.groupby("method")[["abs", "act"]].sum().eval("abs / act"))
     speed_rows = speed(args.data, args.series, args.speed_weeks) if args.series else []
     for r in speed_rows:
         print(r)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        picks = rows[rows["method"] == "auto"]["picked"]
-        args.out.write_text(markdown(summary, speed_rows, args, len(origins), settings, picks))
+        args.out.write_text(
+            markdown(summary, speed_rows, args, len(origins), settings, picks, how, kinds, aht,
+                     wavg_name, snaive_name, backtest_seconds, backtest_load)
+        )  # fmt: skip
         print(f"wrote {args.out}", file=sys.stderr)
 
 

@@ -6,8 +6,13 @@ tuple of *kinds*, derived from the site's country holidays and the scenario's sp
 
 - ``holiday``: a public holiday of the country;
 - ``holiday_eve``: the day before a holiday (not itself a holiday), often a short day;
-- ``after_holiday``: the day after a holiday (not itself a holiday), often a surge;
-- ``month_start``: the first two calendar days of a month (retail banking runs high then);
+- ``after_holiday``: the first full working day after a holiday (not itself a holiday nor an
+  optional holiday), often a surge;
+- ``optional_holiday``: a day of the country's *optional* holiday category where the package
+  has one (in Israel: the intermediate days of Passover and Sukkot, Purim, Remembrance Day),
+  when many customers are off and volume runs low; not a closure;
+- ``month_start``: the first two full working days of a month (retail banking runs high then:
+  salaries, statements; a month starting on a weekend surges on the next working days);
 - any ``kind`` of a scenario :class:`~forecasts.schema.SpecialDay`.
 
 Days of the same kind share learned effects, so what happened on one holiday carries to the next.
@@ -35,6 +40,7 @@ HOLIDAY = "holiday"
 HOLIDAY_EVE = "holiday_eve"
 AFTER_HOLIDAY = "after_holiday"
 MONTH_START = "month_start"
+OPTIONAL_HOLIDAY = "optional_holiday"
 
 #: Kinds whose opening hours may differ from the weekday's, learned from past days of the kind.
 HOURS_KINDS: tuple[str, ...] = (HOLIDAY, HOLIDAY_EVE)
@@ -56,6 +62,22 @@ def country_holidays(country: str, start: dt.date, end: dt.date) -> dict[dt.date
 
     try:
         table = holidays_pkg.country_holidays(country, years=range(start.year, end.year + 1))
+    except NotImplementedError as exc:
+        raise ValueError(f"unknown country code for holidays: {country!r}") from exc
+    return {d: str(name) for d, name in sorted(table.items()) if start <= d <= end}
+
+
+def optional_holidays(country: str, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """Days of the country's optional holiday category (empty when the package has none)."""
+    import holidays as holidays_pkg
+
+    try:
+        cls = holidays_pkg.country_holidays(country).__class__
+        if "optional" not in getattr(cls, "supported_categories", ()):
+            return {}
+        table = holidays_pkg.country_holidays(
+            country, years=range(start.year, end.year + 1), categories=("optional",)
+        )
     except NotImplementedError as exc:
         raise ValueError(f"unknown country code for holidays: {country!r}") from exc
     return {d: str(name) for d, name in sorted(table.items()) if start <= d <= end}
@@ -95,6 +117,9 @@ def day_kinds(
                 other = d + dt.timedelta(days=offset)
                 if other not in hol:
                     kinds.setdefault(other, set()).add(kind)
+        for d in optional_holidays(country, start, end):
+            if d not in hol:
+                kinds.setdefault(d, set()).add(OPTIONAL_HOLIDAY)
     day = start
     while day <= end:
         if day.day <= 2:
@@ -267,6 +292,7 @@ def build_calendar(
     if open_hours is not None:
         weekday_profile = open_hours_matrix(open_hours, minutes)
     kinds = _shift_after_holiday(kinds, weekday_profile, horizon_dates[-1])
+    kinds = _shift_month_start(kinds, weekday_profile, first_day, horizon_dates[-1])
     kind_profile, kind_days = _kind_profiles(hist_open, kinds)
 
     rows = []
@@ -293,23 +319,61 @@ def build_calendar(
     return Calendar(minutes=minutes, open_mask=mask, kinds=kinds, profile_key=profile_key)
 
 
+def _full_days(weekday_profile: np.ndarray) -> np.ndarray:
+    """Weekdays open at least half as long as the longest one."""
+    open_count = weekday_profile.sum(axis=1)
+    return np.asarray(open_count >= 0.5 * max(int(open_count.max()), 1))
+
+
+def _is_working(day: dt.date, full: np.ndarray, kinds: Mapping[dt.date, tuple[str, ...]]) -> bool:
+    """A full working day: a full weekday that is neither a holiday nor an optional holiday."""
+    ks = kinds.get(day, ())
+    return bool(full[day.weekday()]) and HOLIDAY not in ks and OPTIONAL_HOLIDAY not in ks
+
+
+def _shift_month_start(
+    kinds: dict[dt.date, tuple[str, ...]],
+    weekday_profile: np.ndarray,
+    first: dt.date,
+    last: dt.date,
+) -> dict[dt.date, tuple[str, ...]]:
+    """Put ``month_start`` on the first two full working days of each month in the range.
+
+    Salaries and statements land on the 1st; when that is a weekend or a holiday the customers
+    call on the next working days, not on a short Saturday evening.
+    """
+    full = _full_days(weekday_profile)
+    out = {d: tuple(k for k in ks if k != MONTH_START) for d, ks in kinds.items()}
+    month = dt.date(first.year, first.month, 1)
+    while month <= last:
+        day, found = month, 0
+        while found < 2 and day.month == month.month:
+            if _is_working(day, full, kinds):
+                if first <= day <= last:
+                    out[day] = tuple(sorted({*out.get(day, ()), MONTH_START}))
+                found += 1
+            day += dt.timedelta(days=1)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return {d: ks for d, ks in sorted(out.items()) if ks}
+
+
 def _shift_after_holiday(
     kinds: dict[dt.date, tuple[str, ...]], weekday_profile: np.ndarray, last: dt.date
 ) -> dict[dt.date, tuple[str, ...]]:
     """Move ``after_holiday`` to the first full working day after the holiday.
 
     The catch-up surge lands on the next full day the centre is open: after a Friday holiday in
-    a Sunday-Thursday week that is Sunday, not the short Saturday evening.
+    a Sunday-Thursday week that is Sunday, not the short Saturday evening; after the first day
+    of Passover it is the day after the festival's intermediate (optional-holiday) days.
     """
-    open_count = weekday_profile.sum(axis=1)
-    full = open_count >= 0.5 * max(int(open_count.max()), 1)
+    full = _full_days(weekday_profile)
     out = {d: tuple(k for k in ks if k != AFTER_HOLIDAY) for d, ks in kinds.items()}
     for d, ks in kinds.items():
         if AFTER_HOLIDAY not in ks:
             continue
         day = d
-        for _ in range(7):
-            if full[day.weekday()] and HOLIDAY not in kinds.get(day, ()):
+        for _ in range(10):
+            if _is_working(day, full, kinds):
                 break
             day += dt.timedelta(days=1)
         if day <= last:

@@ -10,9 +10,14 @@ The flow of :func:`forecast_history`:
    weekday average for sparse queues (under ``SPARSE_CONTACTS`` per open interval, where
    accuracy gating is noise) and for all-zero queues;
 4. run every (queue, method, origin) backtest fit and every final fit as independent tasks on
-   the executor (process pool for ``jobs > 1``);
-5. pick per queue the method with the lowest backtest wMAPE (ties go to the simpler method),
-   and say why in ``notes``; a method that fails falls back to the weekday average.
+   the executor (process pool for ``jobs > 1``); the ``ensemble`` is not fitted on its own but
+   combined from its members' results (Prophet and the weekday average), so it costs nothing;
+5. on top of every method, days after a holiday and month starts are scaled by factors learned
+   from their past occurrences (:mod:`forecasts.day_effects`);
+6. pick per queue by backtest wMAPE with a shrinkage toward the default method (the ensemble
+   when it competes, else Prophet): another method must beat it by ``AUTO_MARGIN`` (relative)
+   to be picked, since a few origins rank close methods by noise; say why in ``notes``; a
+   method that fails falls back to the weekday average.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecasts.calendars import Calendar, build_calendar
+from forecasts.day_effects import FACTOR_KINDS, DayAdjusted
 from forecasts.evaluation import (
     Scores,
     metrics_row,
@@ -33,10 +39,12 @@ from forecasts.evaluation import (
 )
 from forecasts.executor import Executor, make_executor
 from forecasts.models import (
+    ENSEMBLE_MEMBERS,
     VOLUME_METHODS,
     HandleTimeModel,
     ProphetSettings,
     ProphetVolumeModel,
+    combine_forecasts,
     make_volume_model,
 )
 from forecasts.schema import (
@@ -61,7 +69,9 @@ MIN_TRAIN_DAYS = 14
 #: Share of a horizon that must be known for an origin to be scored.
 MIN_SCORED_SHARE = 0.5
 #: Simplest first: ties in backtest accuracy go to the earlier method.
-_SIMPLICITY = ("weekday_average", "seasonal_naive", "prophet")
+_SIMPLICITY = ("weekday_average", "seasonal_naive", "prophet", "ensemble")
+#: Relative backtest wMAPE by which a method must beat the default one to be picked instead.
+AUTO_MARGIN = 0.03
 METHODS: tuple[str, ...] = ("auto", *VOLUME_METHODS)
 
 
@@ -126,6 +136,7 @@ class FitTask:
     final: bool
     actual: np.ndarray | None = None
     naive_mae: float = float("nan")
+    day_factors: tuple[str, ...] = FACTOR_KINDS
 
 
 @dataclass(frozen=True)
@@ -141,15 +152,22 @@ class FitResult:
     error: str | None = None
     model_json: str | None = None
     seconds: float = 0.0
+    factors: str = ""
 
 
 def run_task(task: FitTask) -> FitResult:
-    """Fit and predict one task; never raises (the error is returned for a fallback)."""
+    """Fit and predict one task; never raises (the error is returned for a fallback).
+
+    The forecast is returned for backtest tasks too, so derived methods (the ensemble) can be
+    combined and scored from it.
+    """
     import time
 
     t0 = time.perf_counter()
     try:
-        model = make_volume_model(task.method, task.calendar, task.level, task.prophet_settings)
+        model = make_volume_model(
+            task.method, task.calendar, task.level, task.prophet_settings, task.day_factors
+        )
         model.fit(task.train)
         pred = model.predict(task.future)
     except Exception as exc:  # a failing fit is reported per queue and falls back
@@ -163,10 +181,14 @@ def run_task(task: FitTask) -> FitResult:
         )
     model_json = None
     scores = None
-    if task.final and isinstance(model, ProphetVolumeModel):
+    factors = ""
+    base = model
+    if isinstance(model, DayAdjusted):
+        base, factors = model.base, model.day_factors.describe()
+    if task.final and isinstance(base, ProphetVolumeModel):
         from prophet.serialize import model_to_json
 
-        model_json = model_to_json(model.model_)
+        model_json = model_to_json(base.model_)
     if task.actual is not None:
         scores = score(task.actual, pred, task.calendar.is_open(task.future), task.naive_mae)
     return FitResult(
@@ -174,11 +196,72 @@ def run_task(task: FitTask) -> FitResult:
         task.method,
         task.origin,
         task.final,
-        forecast=pred if task.final else None,
+        forecast=pred,
         scores=scores,
         model_json=model_json,
         seconds=time.perf_counter() - t0,
+        factors=factors,
     )
+
+
+def fitted_methods(candidates: Sequence[str]) -> list[str]:
+    """Methods that are actually fitted for these candidates (the ensemble's members)."""
+    out: list[str] = []
+    for m in candidates:
+        for f in [name for name, _ in ENSEMBLE_MEMBERS] if m == "ensemble" else [m]:
+            if f not in out:
+                out.append(f)
+    return out
+
+
+def combine_results(task: FitTask, members: Sequence[FitResult]) -> FitResult:
+    """The ensemble's result from its members' results for the same queue and origin.
+
+    Raises
+    ------
+    ValueError
+        When a member failed or has no forecast.
+    """
+    weights = dict(ENSEMBLE_MEMBERS)
+    if any(r.forecast is None for r in members):
+        raise ValueError("ensemble: a member has no forecast")
+    frames = [r.forecast for r in members if r.forecast is not None]
+    pred = combine_forecasts(frames, [weights[r.method] for r in members])
+    scores = None
+    if task.actual is not None:
+        scores = score(task.actual, pred, task.calendar.is_open(task.future), task.naive_mae)
+    return FitResult(
+        task.queue,
+        "ensemble",
+        task.origin,
+        task.final,
+        forecast=pred,
+        scores=scores,
+        seconds=sum(r.seconds for r in members),
+        factors=members[0].factors,
+    )
+
+
+def pick_method(wmape: dict[str, float], margin: float = AUTO_MARGIN) -> str:
+    """The method ``auto`` picks from pooled backtest wMAPE per method.
+
+    The default (the ensemble if it competes, else Prophet, else the simplest) is kept unless
+    another method beats its wMAPE by more than ``margin`` (relative); among those that do,
+    the lowest wins and ties go to the simpler method.
+    """
+    finite = {m: w for m, w in wmape.items() if np.isfinite(w)}
+    if not finite:
+        raise ValueError("pick_method: no finite wMAPE")
+    default = next(
+        (m for m in ("ensemble", "prophet") if m in finite),
+        min(finite, key=lambda m: _SIMPLICITY.index(m) if m in _SIMPLICITY else 99),
+    )
+    bar = finite[default] * (1.0 - margin)
+    better = {m: w for m, w in finite.items() if w < bar}
+    if not better:
+        return default
+    rank = {m: i for i, m in enumerate(_SIMPLICITY)}
+    return min(better, key=lambda m: (round(better[m], 4), rank.get(m, 99)))
 
 
 def forecast_history(
@@ -196,6 +279,7 @@ def forecast_history(
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
     prophet_settings: ProphetSettings | None = None,
+    day_factors: Sequence[str] = FACTOR_KINDS,
 ) -> ForecastRun:
     """Forecast volume and handle time per queue and interval, picking the best method per queue.
 
@@ -229,6 +313,9 @@ def forecast_history(
         Overrides ``jobs`` with a given executor (e.g. a distributed one).
     prophet_settings
         Overrides the Prophet recipe's defaults.
+    day_factors
+        Day kinds scaled by factors learned from their past occurrences, on top of every
+        method (default: days after a holiday and month starts); empty for none.
 
     Returns
     -------
@@ -313,12 +400,17 @@ def forecast_history(
 
     tasks: list[FitTask] = []
     future = pd.date_range(start, periods=horizon_days * 1440 // minutes, freq=step)
+    kinds = tuple(day_factors)
     for q, s in series.items():
-        for m in candidates[q]:
-            tasks.append(_task(q, m, start, s, future, calendars[start], level, prophet_settings))
+        for m in fitted_methods(candidates[q]):
+            tasks.append(
+                _task(q, m, start, s, future, calendars[start], level, prophet_settings, kinds)
+            )
             for o in origins:
                 fut = pd.date_range(o, periods=horizon_days * 1440 // minutes, freq=step)
-                t = _task(q, m, o, s, fut, calendars[o], level, prophet_settings, final=False)
+                t = _task(
+                    q, m, o, s, fut, calendars[o], level, prophet_settings, kinds, final=False
+                )
                 tasks.append(t)
     # Expensive fits first, so the pool is not left waiting on one long task at the end.
     order = sorted(range(len(tasks)), key=lambda i: tasks[i].method != "prophet")
@@ -333,10 +425,32 @@ def forecast_history(
 
     runner = executor or make_executor(jobs)
     results = runner.map(run_task, tasks, on_result)
+    results += _derived(tasks, results, candidates)
     return _assemble(
         results, series, candidates, notes, origins, future, calendars[start], level, minutes,
         warnings, first, last,
     )  # fmt: skip
+
+
+def _derived(
+    tasks: list[FitTask], results: list[FitResult], candidates: dict[str, list[str]]
+) -> list[FitResult]:
+    """Ensemble results combined from their members' results, per queue and origin."""
+    members = [name for name, _ in ENSEMBLE_MEMBERS]
+    by_key = {(r.queue, r.method, r.origin): (t, r) for t, r in zip(tasks, results, strict=True)}
+    out = []
+    for (q, m, o), (t, _r) in by_key.items():
+        if m != members[0] or "ensemble" not in candidates[q]:
+            continue
+        found = [by_key.get((q, name, o)) for name in members]
+        parts = [p[1] for p in found if p is not None]
+        failed = [p.error for p in parts if p.error is not None]
+        if len(parts) < len(members) or failed:
+            error = failed[0] if failed else "a member is missing"
+            out.append(FitResult(q, "ensemble", o, t.final, error=f"member failed: {error}"))
+            continue
+        out.append(combine_results(t, parts))
+    return out
 
 
 def _check_arguments(
@@ -415,6 +529,7 @@ def _task(
     calendar: Calendar,
     level: float,
     prophet_settings: ProphetSettings | None,
+    day_factors: tuple[str, ...] = FACTOR_KINDS,
     *,
     final: bool = True,
 ) -> FitTask:
@@ -436,6 +551,7 @@ def _task(
         final,
         actual,
         naive,
+        day_factors,
     )
 
 
@@ -485,8 +601,14 @@ def _assemble(
             notes[q].append("fell back to weekday_average")
         else:
             result = finals[(q, picked)]
-        if result.model_json is not None:
-            model_json[q] = result.model_json
+        if picked == "ensemble" and (q, "prophet") in finals:
+            result_json = finals[(q, "prophet")].model_json
+        else:
+            result_json = result.model_json
+        if result_json is not None:
+            model_json[q] = result_json
+        if result.factors:
+            notes[q].append(f"day factors: {result.factors}")
         assert result.forecast is not None
         f = result.forecast.copy()
         train = series[q]
@@ -540,14 +662,21 @@ def _pick(
     scored = [(w, m) for w, m in scored if np.isfinite(w)]
     if not scored:
         why = "no backtest requested" if not backtested else "history too short to backtest"
-        choice = "prophet" if "prophet" in usable else usable[0]
+        choice = next((m for m in ("ensemble", "prophet") if m in usable), usable[0])
         notes.append(f"{choice} picked without accuracy evidence ({why})")
         return choice
-    best_w, best = min(scored, key=lambda t: (round(t[0], 4), _SIMPLICITY.index(t[1])))
+    best = pick_method({m: w for w, m in scored})
+    best_w = scores[(queue, best)].wmape
     others = ", ".join(f"{m} {w:.3f}" for w, m in sorted(scored) if m != best)
     origins = scores[(queue, best)].origins
+    lowest = min(w for w, _ in scored)
+    why = (
+        "lowest backtest wMAPE"
+        if best_w <= lowest
+        else f"default kept (no other method {AUTO_MARGIN:.0%} better), backtest wMAPE"
+    )
     notes.append(
-        f"{best} picked: lowest backtest wMAPE {best_w:.3f} over {origins} origin(s)"
+        f"{best} picked: {why} {best_w:.3f} over {origins} origin(s)"
         + (f" (vs {others})" if others else "")
     )
     return best
@@ -562,6 +691,9 @@ __all__ = [
     "FitResult",
     "FitTask",
     "ForecastRun",
+    "combine_results",
+    "fitted_methods",
     "forecast_history",
+    "pick_method",
     "run_task",
 ]

@@ -527,19 +527,99 @@ class HandleTimeModel:
         return self._table[ds.day_of_week.to_numpy(), slot]
 
 
+#: Members of the ``ensemble`` method and their fixed weights (equal: the combination
+#: literature finds estimated weights rarely beat them out of sample).
+ENSEMBLE_MEMBERS: tuple[tuple[str, float], ...] = (("prophet", 0.5), ("weekday_average", 0.5))
+
+
+def combine_forecasts(frames: Sequence[pd.DataFrame], weights: Sequence[float]) -> pd.DataFrame:
+    """Weighted mean of aligned forecasts, point and interval bounds alike.
+
+    Averaging the bounds (not widening them) treats the members' errors as strongly correlated,
+    which they are when both are driven by the same weeks of history.
+    """
+    if not frames or len(frames) != len(weights):
+        raise ValueError("combine_forecasts: need one weight per forecast")
+    w = np.asarray(weights, dtype=float)
+    if (w < 0).any() or w.sum() <= 0:
+        raise ValueError(f"combine_forecasts: weights must be >= 0 and not all 0, got {weights}")
+    w = w / w.sum()
+    out = frames[0][["ds"]].copy()
+    for col in ("offered", "offered_lo", "offered_hi"):
+        out[col] = sum(wi * f[col].to_numpy(dtype=float) for wi, f in zip(w, frames, strict=True))
+    return out
+
+
+class EnsembleModel:
+    """Forecast combination: the weighted mean of Prophet and the weekday x interval average.
+
+    Prophet's smooth weekday profiles and the 4-week average's recent level make different
+    errors; their mean beats both on the Anonymous Bank backtest (see
+    ``benchmarks/results/forecast_accuracy.md``). :func:`forecasts.core.forecast_history`
+    combines the members' results rather than fitting them twice.
+    """
+
+    name = "ensemble"
+
+    def __init__(
+        self,
+        calendar: Calendar | None = None,
+        level: float = 0.8,
+        settings: ProphetSettings | None = None,
+        members: Sequence[tuple[str, float]] = ENSEMBLE_MEMBERS,
+    ) -> None:
+        self.members = [
+            (make_volume_model(m, calendar, level, settings), float(w)) for m, w in members
+        ]
+
+    def fit(self, history: pd.DataFrame) -> EnsembleModel:
+        """Fit every member."""
+        for model, _ in self.members:
+            model.fit(history)
+        return self
+
+    def predict(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
+        """Weighted mean of the members' forecasts."""
+        frames = [model.predict(ds) for model, _ in self.members]
+        return combine_forecasts(frames, [w for _, w in self.members])
+
+
 def make_volume_model(
     method: str,
     calendar: Calendar | None = None,
     level: float = 0.8,
     prophet_settings: ProphetSettings | None = None,
+    day_factors: Sequence[str] = (),
 ) -> VolumeModel:
     """Build a volume model by method name.
+
+    Parameters
+    ----------
+    day_factors
+        Day kinds adjusted by learned multiplicative factors on top of the method (see
+        :mod:`forecasts.day_effects`); needs a calendar.
 
     Raises
     ------
     ValueError
         For an unknown method name.
     """
+    base = _make_base(method, calendar, level, prophet_settings)
+    if day_factors and calendar is not None:
+        from forecasts.day_effects import DayAdjusted
+
+        return DayAdjusted(base, calendar, day_factors)  # type: ignore[return-value]
+    return base
+
+
+def _make_base(
+    method: str,
+    calendar: Calendar | None,
+    level: float,
+    prophet_settings: ProphetSettings | None,
+) -> VolumeModel:
+    if method == EnsembleModel.name:
+        return EnsembleModel(calendar, level, prophet_settings)
     if method == ProphetVolumeModel.name:
         return ProphetVolumeModel(calendar, level, prophet_settings)
     if method == WeekdayIntervalAverage.name:
@@ -549,7 +629,7 @@ def make_volume_model(
     raise ValueError(f"unknown forecasting method {method!r}; use one of {VOLUME_METHODS}")
 
 
-VOLUME_METHODS: tuple[str, ...] = ("prophet", "weekday_average", "seasonal_naive")
+VOLUME_METHODS: tuple[str, ...] = ("prophet", "weekday_average", "seasonal_naive", "ensemble")
 
 
 def _silence_stan() -> None:

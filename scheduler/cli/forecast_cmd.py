@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         ),
         jobs: int = typer.Option(1, "--jobs", help="Worker processes (0 = one per core)."),
         method: str = typer.Option(
-            "auto", "--method", help="auto | prophet | weekday_average | seasonal_naive."
+            "auto", "--method", help="auto | ensemble | prophet | weekday_average | seasonal_naive."
         ),
         backtest: bool = typer.Option(
             True, "--backtest/--no-backtest", help="Rolling-origin backtest to pick the method."

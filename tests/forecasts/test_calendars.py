@@ -12,6 +12,7 @@ from forecasts.calendars import (
     HOLIDAY,
     HOLIDAY_EVE,
     MONTH_START,
+    OPTIONAL_HOLIDAY,
     build_calendar,
     day_kinds,
     open_hours_matrix,
@@ -27,10 +28,33 @@ def _total(history: pd.DataFrame) -> pd.Series:
 def test_israeli_holidays_eves_days_after_and_month_start() -> None:
     kinds = day_kinds(dt.date(1999, 4, 19), dt.date(1999, 5, 2), country="IL")
     assert kinds[dt.date(1999, 4, 21)] == (HOLIDAY,)  # Independence Day
-    assert kinds[dt.date(1999, 4, 20)] == (HOLIDAY_EVE,)
+    # Remembrance Day: the eve of Independence Day and an optional holiday (many are off).
+    assert kinds[dt.date(1999, 4, 20)] == (HOLIDAY_EVE, OPTIONAL_HOLIDAY)
     assert kinds[dt.date(1999, 4, 22)] == (AFTER_HOLIDAY,)
     assert kinds[dt.date(1999, 5, 1)] == (MONTH_START,)
     assert dt.date(1999, 4, 25) not in kinds
+
+
+def test_month_start_and_after_holiday_land_on_full_working_days() -> None:
+    """Passover 1999: holiday 1 April, intermediate days 2-6, holiday 7 April."""
+    ds = pd.date_range("1999-02-01", "1999-04-11 23:30", freq="30min")
+    minute = ds.hour * 60 + ds.minute
+    weekday = ds.day_of_week
+    # Sunday-Thursday 07:00-24:00, Friday 07:00-14:00, Saturday evening only.
+    is_open = np.where(weekday == 5, minute >= 1200, (minute >= 420) & (weekday != 4))
+    is_open |= (weekday == 4) & (minute >= 420) & (minute < 840)
+    total = pd.Series(np.where(is_open, 30.0, 0.0), index=ds)
+    cal = build_calendar(total, pd.Timestamp("1999-04-12"), 7, 30, country="IL")
+    k = cal.kinds
+    assert k[dt.date(1999, 4, 4)] == (OPTIONAL_HOLIDAY,)  # chol hamoed Sunday: not a surge day
+    # The catch-up after the first day waits for the end of the festival: 8 April, which is
+    # also the first working day of April (1 = holiday, 2 = Friday, 3-6 = intermediate days).
+    assert k[dt.date(1999, 4, 8)] == (AFTER_HOLIDAY, MONTH_START)
+    assert k[dt.date(1999, 4, 11)] == (MONTH_START,)  # the second (9 = Fri, 10 = Sat)
+    assert MONTH_START not in k.get(dt.date(1999, 4, 2), ())
+    assert k[dt.date(1999, 3, 1)] == (MONTH_START,)
+    assert k[dt.date(1999, 3, 2)] == (OPTIONAL_HOLIDAY,)  # Purim
+    assert MONTH_START in k[dt.date(1999, 3, 3)]
 
 
 def test_open_hours_matrix_needs_half_an_interval() -> None:

