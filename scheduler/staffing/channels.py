@@ -92,12 +92,19 @@ def _chat_log_lower(n: FloatArray, lam: FloatArray, aht: FloatArray, r: FloatArr
     rows = (big_k > 0) & (lam > 0)
     if not rows.any():
         return out
+    # Rows sorted by their number of states and processed in chunks of similar size, so that no
+    # row pays for a much longer one and the (rows x states) work matrix stays a few MB.
     idx = np.flatnonzero(rows)
-    # Rows are processed in chunks so that the (rows x states) work matrix stays a few MB.
-    step = max(1, 2_000_000 // int(big_k[idx].max()))
-    for lo in range(0, idx.size, step):
-        sel = idx[lo : lo + step]
+    idx = idx[np.argsort(big_k[idx], kind="stable")]
+    budget = 2_000_000
+    lo = 0
+    while lo < idx.size:
+        hi = min(idx.size, lo + max(1, budget // int(big_k[idx[lo]])))
+        while hi - lo > 1 and int(big_k[idx[hi - 1]]) * (hi - lo) > budget:
+            hi = lo + max(1, budget // int(big_k[idx[hi - 1]]))
+        sel = idx[lo:hi]
         out[sel] = _chat_log_lower_block(n[sel], lam[sel], aht[sel], big_k[sel], r)
+        lo = hi
     return out
 
 

@@ -195,11 +195,31 @@ def grid_positions(ds: pd.Series, interval_minutes: int, field: str) -> NDArray[
 
 
 def _immediate_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> dict[str, Any]:
-    offered = part["offered"].to_numpy(dtype=float)
+    offered_all = part["offered"].to_numpy(dtype=float)
+    active_all = offered_all > 0
+    aht_all = np.where(active_all, part["aht_s"].to_numpy(dtype=float), 1.0)
+    aht_all = np.where(np.isfinite(aht_all) & (aht_all > 0), aht_all, 1.0)
+    # Identical (offered, AHT) pairs have identical rows (closed intervals above all, and rounded
+    # forecasts repeat values): compute each pair once and copy it back.
+    pairs, inverse = np.unique(np.column_stack((offered_all, aht_all)), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    cols = _immediate_unique(queue, pairs[:, 0], pairs[:, 1], interval_minutes)
+    out = {
+        k: (np.asarray(v)[inverse] if k != "sl_curve" else [v[i] for i in inverse])
+        for k, v in cols.items()
+    }
+    out["work_minutes"] = offered_all * aht_all / 60.0 / effective_concurrency(queue)
+    out["deadline_minutes"] = [pd.NA] * len(part)
+    out["due_by"] = pd.Series(pd.NaT, index=range(len(part)), dtype="datetime64[ns]")
+    return out
+
+
+def _immediate_unique(
+    queue: Queue, offered: NDArray[np.float64], aht: NDArray[np.float64], interval_minutes: int
+) -> dict[str, Any]:
+    """Sizing, service level and curve for each (offered, AHT) pair (AHT already made safe)."""
     lam = offered / (interval_minutes * 60.0)
     active = offered > 0
-    aht = np.where(active, part["aht_s"].to_numpy(dtype=float), 1.0)
-    aht = np.where(np.isfinite(aht) & (aht > 0), aht, 1.0)
     sizing = size_queue(queue, lam, aht)
     need = scheduled_from_productive(sizing.agents, queue.shrinkage)
     points = np.minimum(2 * need + 3, MAX_CURVE_POINTS)
@@ -208,16 +228,18 @@ def _immediate_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> 
     )
     metric = curve_metric(queue)
     keep = 1.0 - queue.shrinkage
-    # Integer productive counts covering every row's curve, evaluated in one vectorised call.
+    # Integer productive counts lo_n..hi_n cover each row's curve; only those of rows with work
+    # are evaluated (in one vectorised call), the rest of the table is 1 (nothing missed).
     lo_n = np.floor(start * keep).astype(np.int64)
     hi_n = np.floor((start + points - 1) * keep).astype(np.int64) + 1
     width = int((hi_n - lo_n).max()) + 1
-    grid = lo_n[:, None] + np.arange(width)[None, :]
-    rows = np.repeat(np.arange(len(part)), width)
-    values = metric(queue_metrics_for(queue, grid.ravel(), lam[rows], aht[rows])).reshape(
-        grid.shape
-    )
-    values = np.where(active[:, None], values, 1.0)  # nothing offered: nothing missed
+    span = np.where(active, hi_n - lo_n + 1, 0)
+    rows = np.repeat(np.arange(offered.size), span)
+    cols = np.arange(rows.size) - np.repeat(np.cumsum(span) - span, span)
+    values = np.ones((offered.size, width))
+    if rows.size:
+        n_eval = (lo_n[rows] + cols).astype(np.float64)
+        values[rows, cols] = metric(queue_metrics_for(queue, n_eval, lam[rows], aht[rows]))
 
     def curve_at(m: NDArray[np.float64]) -> NDArray[np.float64]:
         p = m * keep
@@ -228,7 +250,7 @@ def _immediate_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> 
             v0 = np.take_along_axis(values, col, axis=1)
             v1 = np.take_along_axis(values, col + 1, axis=1)
         else:
-            idx = np.arange(len(part))
+            idx = np.arange(offered.size)
             v0, v1 = values[idx, col], values[idx, col + 1]
         out: NDArray[np.float64] = v0 + w * (v1 - v0)
         return out
@@ -236,7 +258,7 @@ def _immediate_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> 
     max_points = int(points.max())
     m = start[:, None] + np.arange(max_points)[None, :]
     curves = np.clip(curve_at(m.astype(float)), 0.0, 1.0)
-    curve_text = [";".join(f"{v:.6f}" for v in curves[i, : points[i]]) for i in range(len(part))]
+    curve_text = [";".join(f"{v:.6f}" for v in curves[i, : points[i]]) for i in range(offered.size)]
     return {
         "required_agents": sizing.fractional,
         "required_int": sizing.agents,
@@ -245,9 +267,6 @@ def _immediate_rows(queue: Queue, part: pd.DataFrame, interval_minutes: int) -> 
         "service_level": np.clip(curve_at(need.astype(float)), 0.0, 1.0),
         "curve_start": start,
         "sl_curve": curve_text,
-        "work_minutes": offered * aht / 60.0 / effective_concurrency(queue),
-        "deadline_minutes": [pd.NA] * len(part),
-        "due_by": pd.Series(pd.NaT, index=range(len(part)), dtype="datetime64[ns]"),
     }
 
 
