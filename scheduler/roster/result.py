@@ -109,6 +109,9 @@ class SolveParams(Frozen):
     max_iterations: int | None = Field(
         default=None, ge=0, description="cap on LNS neighbourhoods (reproducible runs)"
     )
+    lp_bound: bool = Field(
+        default=True, description="solve the LP relaxation (HiGHS) for the bound and the gap"
+    )
 
 
 class AgentFairness(Frozen):
@@ -142,7 +145,15 @@ class RosterDiff(Frozen):
 
 
 class Result(Frozen):
-    """Everything a solve returns."""
+    """Everything a solve returns.
+
+    ``objective`` is in value units, lower is better. ``bound`` is a proven lower bound on the
+    objective of every roster satisfying the hard rules: CP-SAT's own when it proves the roster
+    optimal (then equal to ``objective``), otherwise the LP relaxation of
+    :mod:`scheduler.roster.bounds` (None when HiGHS did not finish within the time limit).
+    ``gap = (objective - bound) / max(1, |objective|)``: the share of the objective the roster
+    may still be from the optimum (0 when optimal).
+    """
 
     status: SolveStatus
     objective: float | None

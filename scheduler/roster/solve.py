@@ -11,6 +11,11 @@ The pipeline (DESIGN section 7):
 4. small problems: one CP-SAT model of everything, hinted with the start; otherwise
    :func:`scheduler.roster.lns.search` until the time limit;
 5. a last exact queue allocation, then the typed :class:`~scheduler.roster.result.Result`.
+
+Meanwhile HiGHS solves the LP relaxation of :mod:`scheduler.roster.bounds` in a child process;
+once its bound is known the result reports the gap, and the search stops as soon as the gap is
+within ``params.gap_limit`` (when that is positive). A search that stops improving is not a
+reason to stop: only the time limit, the gap limit and ``should_stop`` end it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster import diagnose, lns
 from scheduler.roster.allocate import allocate
+from scheduler.roster.bounds import Bound, PendingBound
 from scheduler.roster.construct import construct, improve_agents
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints import preferences as preference_rules
@@ -81,27 +87,46 @@ def solve(
     started = time.monotonic()
     deadline = started + params.time_limit_s
     messages: list[str] = list(data.messages)
+    incumbent: list[int] = []  # best scaled objective so far (empty before the first roster)
+    pending: PendingBound | None = None
+    known: list[Bound] = []
+
+    def current_bound() -> Bound | None:
+        if not known and pending is not None:
+            found = pending.poll()
+            if found is not None:
+                known.append(found)
+        return known[0] if known else None
 
     def emit(phase: str, ev: Evaluation | None, message: str = "") -> None:
+        if ev is not None and (not incumbent or ev.total < incumbent[0]):
+            incumbent[:] = [ev.total]
         if on_progress is not None:
+            found = current_bound()
             on_progress(
                 ProgressEvent(
                     seconds=round(time.monotonic() - started, 3),
                     objective=None if ev is None else unscale(ev.total),
-                    bound=None,
+                    bound=None if found is None else found.value,
                     phase=phase,
                     message=message,
                 )
             )
 
+    def gap_reached() -> bool:
+        found = current_bound() if params.gap_limit > 0 and incumbent else None
+        return found is not None and gap(unscale(incumbent[0]), found.value) <= params.gap_limit
+
     def stop() -> bool:
-        return should_stop is not None and should_stop()
+        return (should_stop is not None and should_stop()) or gap_reached()
 
     clashes, warnings = diagnose.prechecks(data)
     messages.extend(warnings)
     if clashes:
         raise InfeasibleError(clashes)
     emit("precheck", None, f"{len(data.agents)} agents, {len(data.candidates)} candidate shifts")
+    if params.lp_bound:
+        pending = PendingBound(data, time_limit=params.time_limit_s)
 
     plan, failed = construct(
         data,
@@ -112,6 +137,8 @@ def solve(
         ),
     )
     if failed:
+        if pending is not None:
+            pending.cancel()
         raise InfeasibleError([diagnose.explain_agent(data, a, params.seed) for a in failed])
     plan = _polish(plan)
     best_eval = evaluate(plan)
@@ -121,6 +148,8 @@ def solve(
     plan, best_eval = _warm_start(data, plan, best_eval, messages)
     status = SolveStatus.FEASIBLE
     bound: float | None = None
+    # LNS polls this between neighbourhoods: the caller's stop or the gap limit reached.
+    lns_stop = stop
     if not stop() and time.monotonic() < deadline:
         if len(data.candidates) <= WHOLE_MODEL_MAX_CANDIDATES:
             plan, best_eval, proved = _whole(data, plan, best_eval, params, deadline, stop)
@@ -140,7 +169,7 @@ def solve(
                 workers=params.workers,
                 max_iterations=params.max_iterations,
                 on_improve=lambda ev: emit("lns", ev),
-                should_stop=should_stop,
+                should_stop=lns_stop,
             )
             messages.append(
                 f"LNS: {stats.iterations} neighbourhoods, {stats.improvements} improvements"
@@ -150,16 +179,26 @@ def solve(
     if polished_eval.total <= best_eval.total:
         plan, best_eval = polished, polished_eval
     messages.append(f"first feasible roster after {first_feasible:.2f}s")
+    objective = unscale(best_eval.total)
+    if pending is not None:
+        found = current_bound()
+        if found is None:
+            pending.cancel()
+            messages.append(f"LP bound not known within the time limit ({pending.status})")
+        elif status != SolveStatus.OPTIMAL:
+            bound = found.value
+            messages.append(
+                f"LP bound {found.value:.1f} in {found.seconds:.1f}s "
+                f"({found.columns} columns, {found.rows} rows)"
+            )
     emit("done", best_eval)
     roster = plan.to_roster()
-    gap = None
-    if bound is not None and best_eval.total:
-        gap = abs(unscale(best_eval.total) - bound) / max(1e-9, abs(bound))
+    result_gap = None if bound is None else gap(objective, bound)
     return Result(
         status=status,
-        objective=unscale(best_eval.total),
+        objective=objective,
         bound=bound,
-        gap=gap,
+        gap=result_gap,
         seed=params.seed,
         seconds=round(time.monotonic() - started, 3),
         roster=roster,
@@ -169,6 +208,11 @@ def solve(
         diff=roster_diff(data, plan),
         messages=tuple(messages),
     )
+
+
+def gap(objective: float, bound: float) -> float:
+    """Relative gap ``(objective - bound) / max(1, |objective|)`` (see :class:`Result`)."""
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
 
 
 def _polish(plan: Plan) -> Plan:

@@ -1,0 +1,573 @@
+"""A lower bound on the roster objective from an LP relaxation solved with HiGHS.
+
+CP-SAT's own bound stays trivial on these models, so quality is measured against this LP,
+formulated outside CP-SAT over aggregated counts. Every constraint below holds for every feasible
+roster (summed over identical agents, or weakened), and the objective is the exact objective of
+:func:`scheduler.roster.evaluate.evaluate` or a function below it, so the LP optimum is a valid
+lower bound. Scaled units as in :mod:`scheduler.roster.problem_data`.
+
+Agents are merged into *classes* of identical agents (same skill group, contract, candidate
+shifts with the same costs, cost of a day off and fairness ledger); for identical agents the
+aggregated LP has the same optimum as the per-agent LP (split any aggregate solution evenly).
+For class ``C`` with ``m_C`` members:
+
+- shifts: ``0 <= y[c] <= m_C`` agents of the class work candidate ``c`` (the representative's);
+  ``sum_{c on d} y[c] <= m_C`` per day;
+- contracts, per 7-day block ``W`` (limits of :func:`.contracts.week_limits`):
+  ``m_C min_minutes <= sum paid(c) y[c] <= m_C max_minutes``, likewise days and shifts per kind;
+  max consecutive days ``M``: ``sum_{c on d..d+M} y[c] <= m_C M``;
+- rest ``R`` between days ``d`` and ``d + 1``: for every start ``s`` of a day-``d + 1``
+  candidate, an agent cannot both end day ``d`` after ``s - R`` and start day ``d + 1`` by ``s``:
+  ``sum_{c on d: end(c) + R > s} y[c] + sum_{c' on d+1: start(c') <= s} y[c'] <= m_C``;
+  forbidden successions ``(k1, k2)``: ``sum_{kind k1 on d} y + sum_{kind k2 on d+1} y <= m_C``;
+- weekends: ``w[C, W] >= sum_{c on d} y[c]`` for each day ``d`` of weekend ``W``,
+  ``w <= m_C``, ``sum_W w[C, W] <= m_C max_weekends``;
+- breaks (per class, day, template ``p`` and break rule ``r`` with start window ``[f, l]``):
+  with ``P[s] = sum_{c of p: first(c) <= s} y[c]`` the shifts started by ``s`` and ``Z[s]`` the
+  breaks started by ``s``, ``P[s - l] <= Z[s] <= P[s - f]``, ``Z`` non-decreasing and ending at
+  ``P`` (every shift takes its break); the agents on break in ``t`` are ``Z[t] - Z[t - span]``
+  (overlaps between one agent's breaks are not excluded: a relaxation);
+- work: on duty ``O[C, t] = sum_{c covers t} y[c]`` (written as a running sum of starts minus
+  ends), working ``O - breaks``; skill group ``G`` splits its work over its queues,
+  ``sum_q f[G, q, t] = sum_{C in G} work[C, t]``;
+- value: head count ``n[q, t] = sum_G f[G, q, t] = sum_k u[q, t, k] + v[q, t]`` with
+  ``0 <= u <= 1`` priced ``-gain(q, t, k)`` and ``v >= 0`` priced ``-tail_gain(q, t)`` (gains are
+  non-increasing, so the LP fills the levels in order: the concave value exactly; levels of equal
+  gain are merged into one column);
+- deferred queues: processed work ``D[t]`` with ``0 <= D[t] - D[t-1] <= I n[q, t]`` and
+  ``D[t] <= arrived[t]``, lateness ``late[t] >= due[t] - D[t]``, ``late >= 0``; the FIFO backlog
+  of a real roster is one such ``D`` (the largest at every ``t``), so its lateness is attained;
+- fairness: each agent's penalty ``f_k(n)`` for kind ``k`` is convex in its count ``n``; with
+  ``N`` the class total, ``sum_i f_k(n_i) >= m_C f_k(N / m_C)`` (Jensen), imposed through the
+  tangent lines of the convex envelope of ``f_k``:
+  ``phi[C, k] >= m_C f_k(j) + (f_k(j + 1) - f_k(j)) (N - m_C j)`` for every ``j``;
+- costs: ``sum_c cost(c) y[c] + sum_d off_cost(d) (m_C - sum_{c on d} y[c])``.
+
+Dropped (valid, only weaker): rest with the previous roster's tail and across two days,
+minimum consecutive days off, one agent's breaks overlapping, integrality.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from scheduler.roster.cpsat.constraints import fairness
+from scheduler.roster.cpsat.constraints.contracts import week_limits
+from scheduler.roster.problem_data import Candidate, ProblemData, unscale
+
+INF = math.inf
+
+SAFETY = 1e-6
+"""Relative margin taken off the LP optimum for the solver's feasibility tolerances."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An LP lower bound on the objective.
+
+    Attributes
+    ----------
+    value
+        The bound in objective value units (lower than or equal to every roster's objective).
+    scaled
+        The same in scaled units.
+    seconds
+        Time to build the LP and for HiGHS to solve it (without starting the child process).
+    columns, rows
+        LP size.
+    """
+
+    value: float
+    scaled: float
+    seconds: float
+    columns: int
+    rows: int
+
+
+@dataclass
+class _Lp:
+    """Columns and rows of the LP under construction (COO entries)."""
+
+    cost: list[float] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    row_lower: list[float] = field(default_factory=list)
+    row_upper: list[float] = field(default_factory=list)
+    entry_row: list[int] = field(default_factory=list)
+    entry_col: list[int] = field(default_factory=list)
+    entry_val: list[float] = field(default_factory=list)
+    offset: float = 0.0
+
+    def col(self, cost: float = 0.0, lower: float = 0.0, upper: float = INF) -> int:
+        """A new column; its index."""
+        self.cost.append(cost)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        return len(self.cost) - 1
+
+    def row(self, terms: list[tuple[int, float]], lower: float = -INF, upper: float = INF) -> None:
+        """A row ``lower <= sum coef * col <= upper``."""
+        r = len(self.row_lower)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        for c, v in terms:
+            self.entry_row.append(r)
+            self.entry_col.append(c)
+            self.entry_val.append(v)
+
+    def arrays(self, time_limit: float) -> dict[str, np.ndarray]:
+        """The LP as the arrays :mod:`scheduler.roster.lp_highs` reads."""
+        n_col, n_row = len(self.cost), len(self.row_lower)
+        matrix = sparse.csc_matrix(
+            (self.entry_val, (self.entry_row, self.entry_col)), shape=(n_row, n_col)
+        )
+        matrix.sum_duplicates()
+        return {
+            "cost": np.asarray(self.cost, dtype=np.float64),
+            "lower": np.asarray(self.lower, dtype=np.float64),
+            "upper": np.asarray(self.upper, dtype=np.float64),
+            "row_lower": np.asarray(self.row_lower, dtype=np.float64),
+            "row_upper": np.asarray(self.row_upper, dtype=np.float64),
+            "start": matrix.indptr.astype(np.int32),
+            "index": matrix.indices.astype(np.int32),
+            "value": matrix.data.astype(np.float64),
+            "offset": np.asarray(self.offset),
+            "time_limit": np.asarray(max(0.1, time_limit)),
+        }
+
+
+def _classes(data: ProblemData) -> list[list[int]]:
+    """Agents grouped by everything the LP reads about them."""
+    by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for spec in data.agents:
+        shifts = tuple(
+            tuple(
+                (
+                    (cand := data.candidates[c]).template,
+                    cand.start,
+                    cand.end,
+                    cand.pay_cost,
+                    cand.preference_cost,
+                    cand.stability_cost,
+                )
+                for c in day
+            )
+            for day in spec.candidates
+        )
+        ledger = tuple(sorted(fairness.carried(spec.ledger).items()))
+        key = (spec.group, spec.contract.id, shifts, spec.off_cost, ledger)
+        by_key[key].append(spec.index)
+    return list(by_key.values())
+
+
+def _convex_envelope(values: list[int]) -> list[float]:
+    """Lower convex envelope of ``values[n]`` over ``n = 0..N`` (below the values everywhere)."""
+    return [-x for x in _concave(np.asarray([-v for v in values], dtype=np.float64))]
+
+
+def _concave(values: np.ndarray) -> list[float]:
+    from scheduler.roster.problem_data import concave_envelope
+
+    return [float(x) for x in concave_envelope(values)]
+
+
+def build_lp(data: ProblemData) -> _Lp:
+    """The LP relaxation of the module docstring."""
+    lp = _Lp()
+    # work[g][t]: (column, coefficient) pairs making up the work of skill group g in t.
+    work: dict[int, dict[int, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
+    for members in _classes(data):
+        _add_class(data, lp, members, work)
+    n_terms: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+    valued = _valued(data)
+    for g, by_t in work.items():
+        skills = data.agents[data.groups[g][0]].skills
+        for t, parts in by_t.items():
+            useful = [q for q in skills if valued[q, t]]
+            if not useful:
+                continue
+            if len(skills) == 1:
+                n_terms[(skills[0], t)].extend(parts)
+                continue
+            flows = [lp.col() for _ in useful]
+            for q, f in zip(useful, flows, strict=True):
+                n_terms[(q, t)].append((f, 1.0))
+            # Work may also go to a queue worth nothing in t: then the flows only bound it.
+            upper = 0.0 if len(useful) == len(skills) else INF
+            lp.row([(f, 1.0) for f in flows] + [(c, -v) for c, v in parts], 0.0, upper)
+    for (q, t), parts in sorted(n_terms.items()):
+        _add_value(data, lp, q, t, parts)
+    _add_deferred(data, lp, n_terms)
+    return lp
+
+
+class PendingBound:
+    """An LP bound being solved by HiGHS in a child process (see :mod:`.lp_highs`).
+
+    The search goes on meanwhile; :meth:`poll` returns the bound once it is known.
+    """
+
+    def __init__(self, data: ProblemData, time_limit: float = 60.0) -> None:
+        self.started = time.monotonic()
+        lp = build_lp(data)
+        self.build_seconds = time.monotonic() - self.started
+        self.columns, self.rows = len(lp.cost), len(lp.row_lower)
+        self._dir = tempfile.TemporaryDirectory(prefix="roster-lp-")
+        path = Path(self._dir.name) / "lp.npz"
+        spent = time.monotonic() - self.started
+        np.savez(path, allow_pickle=False, **lp.arrays(time_limit - spent))
+        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            # By file path: the child needs numpy and highspy, not this package on its path.
+            [sys.executable, str(Path(__file__).with_name("lp_highs.py")), str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._done = False
+        self._bound: Bound | None = None
+        self.status = "running"
+
+    def poll(self, wait: float = 0.0) -> Bound | None:
+        """The bound if HiGHS has finished (waiting up to ``wait`` seconds), else None."""
+        if self._done or self._process is None:
+            return self._bound
+        try:
+            out, _ = self._process.communicate(timeout=wait if wait > 0 else 0.001)
+        except subprocess.TimeoutExpired:
+            return None
+        self._finish(out)
+        return self._bound
+
+    def _finish(self, out: bytes) -> None:
+        self._done = True
+        self._process = None
+        self._dir.cleanup()
+        try:
+            answer = json.loads(out.decode() or "{}")
+        except json.JSONDecodeError:
+            answer = {}
+        self.status = str(answer.get("status", "failed"))
+        optimum = answer.get("objective")
+        if optimum is None:
+            return
+        # HiGHS meets its feasibility tolerances, not exact arithmetic: step back a little.
+        safe = float(optimum) - SAFETY * (abs(float(optimum)) + 1.0)
+        self._bound = Bound(
+            value=unscale(safe),
+            scaled=safe,
+            seconds=round(self.build_seconds + float(answer.get("seconds", 0.0)), 3),
+            columns=self.columns,
+            rows=self.rows,
+        )
+
+    def cancel(self) -> None:
+        """Stop the child process (the bound stays unknown)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.communicate()
+            self._process = None
+            self._done = True
+            self.status = "cancelled"
+            self._dir.cleanup()
+
+
+def lp_bound(data: ProblemData, time_limit: float = 60.0) -> Bound | None:
+    """Solve the LP relaxation of the module docstring and wait for it.
+
+    Parameters
+    ----------
+    data
+        The problem.
+    time_limit
+        Seconds HiGHS may take.
+
+    Returns
+    -------
+    Bound or None
+        None when HiGHS stops before proving the LP optimum (no valid bound then).
+    """
+    pending = PendingBound(data, time_limit)
+    bound = pending.poll(wait=time_limit + 30.0)
+    if bound is None:
+        pending.cancel()
+    return bound
+
+
+def _valued(data: ProblemData) -> np.ndarray:
+    """``valued[q, t]``: whether head count on ``q`` in ``t`` changes the objective at all."""
+    some_gain = (data.gains != 0).any(axis=2) | (data.tail_gain != 0)
+    deferred_q = np.asarray(data.deferred, dtype=bool)[:, None] & (
+        np.arange(data.n_intervals)[None, :] < data.n_demand
+    )
+    late = np.asarray(data.late_cost, dtype=np.int64)[:, None] > 0
+    return some_gain | (deferred_q & late)
+
+
+def _add_value(data: ProblemData, lp: _Lp, q: int, t: int, parts: list[tuple[int, float]]) -> None:
+    """Head count of ``q`` in ``t`` valued by merged unit levels and the tail."""
+    gains = data.gains[q, t]
+    columns: list[tuple[int, float]] = []
+    k = 0
+    while k < len(gains):
+        j = k
+        while j + 1 < len(gains) and gains[j + 1] == gains[k]:
+            j += 1
+        columns.append((lp.col(-float(gains[k]), 0.0, float(j - k + 1)), 1.0))
+        k = j + 1
+    columns.append((lp.col(-float(data.tail_gain[q, t]), 0.0, INF), 1.0))
+    lp.row(columns + [(c, -v) for c, v in parts], 0.0, 0.0)
+
+
+def _add_deferred(
+    data: ProblemData, lp: _Lp, n_terms: dict[tuple[int, int], list[tuple[int, float]]]
+) -> None:
+    """Processed work and lateness of deferred queues (FIFO backlog relaxed to any order)."""
+    for q, is_deferred in enumerate(data.deferred):
+        cost = data.late_cost[q]
+        if not is_deferred or not cost:
+            continue
+        previous: int | None = None
+        for t in range(data.n_demand):
+            done = lp.col(0.0, 0.0, float(data.arrived[q, t]))
+            step = [(done, 1.0)] + ([(previous, -1.0)] if previous is not None else [])
+            lp.row(step, 0.0, INF)
+            capacity = [(c, -data.interval * v) for c, v in n_terms.get((q, t), [])]
+            lp.row(step + capacity, -INF, 0.0)
+            if data.due[q, t] > 0:
+                late = lp.col(float(cost), 0.0, INF)
+                lp.row([(late, 1.0), (done, 1.0)], float(data.due[q, t]), INF)
+            previous = done
+
+
+def _add_class(
+    data: ProblemData,
+    lp: _Lp,
+    members: list[int],
+    work: dict[int, dict[int, list[tuple[int, float]]]],
+) -> None:
+    """Columns and rows of one class of identical agents."""
+    rep = data.agents[members[0]]
+    m = float(len(members))
+    contract = rep.contract
+    y: dict[int, int] = {}
+    by_day: list[list[Candidate]] = []
+    # works[d]: column of the class's agents working day d (sum of that day's shift columns);
+    # rows below use it instead of repeating every shift column, which keeps columns sparse.
+    works: list[int | None] = []
+    for d in range(data.days):
+        cands = [data.candidates[c] for c in rep.candidates[d]]
+        by_day.append(cands)
+        lp.offset += m * rep.off_cost[d]
+        for cand in cands:
+            y[cand.index] = lp.col(float(cand.cost), 0.0, m)
+        if not cands:
+            works.append(None)
+            continue
+        day = lp.col(-float(rep.off_cost[d]), 0.0, m)
+        lp.row([(day, 1.0)] + [(y[c.index], -1.0) for c in cands], 0.0, 0.0)
+        works.append(day)
+
+    def days_worked(days: range | list[int]) -> list[tuple[int, float]]:
+        return [(col, 1.0) for d in days if (col := works[d]) is not None]
+
+    def total(days: range | list[int], weight: object) -> list[tuple[int, float]]:
+        out = []
+        for d in days:
+            for c in by_day[d]:
+                w = float(weight(c))  # type: ignore[operator]
+                if w:
+                    out.append((y[c.index], w))
+        return out
+
+    # Contracts per 7-day block.
+    for w in sorted(set(data.week_of_day)):
+        days = [d for d in range(data.days) if data.week_of_day[d] == w]
+        limits = week_limits(data.scenario, contract, len(days))
+        lp.row(
+            total(days, lambda c: c.paid_minutes),
+            m * limits.min_minutes,
+            m * limits.max_minutes,
+        )
+        lp.row(days_worked(days), m * limits.min_days, m * limits.max_days)
+        for kind, limit in limits.max_by_kind:
+            terms = total(days, lambda c, k=kind: data.templates[c.template].kind == k)
+            if terms:
+                lp.row(terms, -INF, m * limit)
+    longest = contract.max_consecutive_days
+    for d in range(0, data.days - longest):
+        lp.row(days_worked(range(d, d + longest + 1)), -INF, m * longest)
+    # Rest between consecutive days as a running sum over the next day's starts s:
+    # chain[s] = (shifts of d + 1 started by s) - (shifts of d ending by s - rest), and
+    # chain[s] + works[d] <= m is the row of the module docstring.
+    rest = contract.min_rest_minutes
+    for d in range(data.days - 1):
+        today = works[d]
+        if today is None or not by_day[d + 1]:
+            continue
+        positions = sorted({c.start for c in by_day[d + 1]})
+        chain: int | None = None
+        for i, s in enumerate(positions):
+            low = positions[i - 1] if i else -(10**9)
+            link = lp.col(0.0, -INF, INF)
+            terms = [(link, 1.0)] + ([(chain, -1.0)] if chain is not None else [])
+            terms += [(y[c.index], -1.0) for c in by_day[d + 1] if c.start == s]
+            terms += [(y[c.index], 1.0) for c in by_day[d] if low < c.end + rest <= s]
+            lp.row(terms, 0.0, 0.0)
+            lp.row([(link, 1.0), (today, 1.0)], -INF, m)
+            chain = link
+        for k1, k2 in sorted(data.forbidden):
+            first = total([d], lambda c, k=k1: data.templates[c.template].kind == k)
+            second = total([d + 1], lambda c, k=k2: data.templates[c.template].kind == k)
+            if first and second:
+                lp.row(first + second, -INF, m)
+    # Weekends worked.
+    weekend_cols: list[int] = []
+    for weekend in sorted({w for w in data.weekend_of_day if w is not None}):
+        days = [d for d, w in enumerate(data.weekend_of_day) if w == weekend]
+        col = lp.col(0.0, 0.0, m)
+        weekend_cols.append(col)
+        for day_col in days_worked(days):
+            lp.row([(col, 1.0), (day_col[0], -1.0)], 0.0, INF)
+    if contract.max_weekends is not None and weekend_cols:
+        lp.row([(c, 1.0) for c in weekend_cols], -INF, m * contract.max_weekends)
+    _add_fairness(data, lp, rep.ledger, m, weekend_cols, total)
+    # Work per interval: on duty minus breaks, credited to the class's skill group. On duty is
+    # a running sum (starts minus ends) so each shift column enters two rows, not one per
+    # interval it covers: a much sparser LP.
+    parts = work[rep.group]
+    starts: dict[int, list[int]] = defaultdict(list)
+    ends: dict[int, list[int]] = defaultdict(list)
+    for d in range(data.days):
+        for cand in by_day[d]:
+            starts[cand.first].append(y[cand.index])
+            ends[cand.last].append(y[cand.index])
+    if starts:
+        on_duty: int | None = None
+        for t in range(min(starts), max(ends)):
+            if on_duty is not None and t not in starts and t not in ends:
+                parts[t].append((on_duty, 1.0))
+                continue
+            now = lp.col()
+            terms = [(now, 1.0)] + [(c, -1.0) for c in starts.get(t, [])]
+            terms += [(c, 1.0) for c in ends.get(t, [])]
+            if on_duty is not None:
+                terms.append((on_duty, -1.0))
+            lp.row(terms, 0.0, 0.0)
+            parts[t].append((now, 1.0))
+            on_duty = now
+    for d in range(data.days):
+        by_template: dict[int, list[Candidate]] = defaultdict(list)
+        for cand in by_day[d]:
+            by_template[cand.template].append(cand)
+        for p, cands in sorted(by_template.items()):
+            _add_breaks(data, lp, p, cands, y, parts)
+
+
+def _add_fairness(
+    data: ProblemData,
+    lp: _Lp,
+    ledger: object,
+    m: float,
+    weekend_cols: list[int],
+    total: object,
+) -> None:
+    """Jensen lower bound of the class's fairness penalty, kind by kind."""
+    weight = data.scenario.rules.objective.fairness
+    if weight == 0:
+        return
+    from scheduler.model import FairnessLedgerEntry
+    from scheduler.roster.problem_data import scale
+
+    assert isinstance(ledger, FairnessLedgerEntry)
+    before = fairness.carried(ledger)
+    counts: dict[str, list[tuple[int, float]]] = {
+        "weekends": [(c, 1.0) for c in weekend_cols],
+        "nights": total(range(data.days), lambda c: c.night),  # type: ignore[operator]
+        "late_finishes": total(range(data.days), lambda c: c.late),  # type: ignore[operator]
+        "early_starts": total(range(data.days), lambda c: c.early),  # type: ignore[operator]
+    }
+    for kind, terms in counts.items():
+        if not terms:
+            continue
+        most = len(weekend_cols) if kind == "weekends" else data.days
+        b = before[kind]
+        values = [scale(weight * ((b + n) ** 2 - b**2)) for n in range(most + 1)]
+        env = _convex_envelope(values)
+        count = lp.col(0.0, 0.0, INF)
+        lp.row([(count, 1.0)] + [(c, -v) for c, v in terms], 0.0, 0.0)
+        phi = lp.col(1.0, 0.0, INF)
+        for j in range(most):
+            slope = env[j + 1] - env[j]
+            # phi >= m env(j) + slope (N - m j)
+            lp.row([(phi, 1.0), (count, -slope)], m * env[j] - slope * m * j, INF)
+
+
+def _add_breaks(
+    data: ProblemData,
+    lp: _Lp,
+    p: int,
+    cands: list[Candidate],
+    y: dict[int, int],
+    parts: dict[int, list[tuple[int, float]]],
+) -> None:
+    """Cumulative break counts of one class, day and template (see the module docstring)."""
+    specs = data.templates[p].breaks
+    if not specs:
+        return
+    first_min = min(c.first for c in cands)
+    first_max = max(c.first for c in cands)
+    # started[s]: column of P[s], shifts of the template started by s.
+    started: dict[int, int] = {}
+    previous: int | None = None
+    by_first: dict[int, list[int]] = defaultdict(list)
+    for c in cands:
+        by_first[c.first].append(y[c.index])
+    for s in range(first_min, first_max + 1):
+        col = lp.col()
+        terms = [(col, 1.0)] + [(v, -1.0) for v in by_first.get(s, [])]
+        if previous is not None:
+            terms.append((previous, -1.0))
+        lp.row(terms, 0.0, 0.0)
+        started[s] = col
+        previous = col
+
+    def started_by(s: int) -> int | None:
+        if s < first_min:
+            return None
+        return started[min(s, first_max)]
+
+    for spec in specs:
+        lo, hi = first_min + spec.first, first_max + spec.last
+        taken: dict[int, int] = {}
+        prev_z: int | None = None
+        for s in range(lo, hi + 1):
+            z = lp.col()
+            taken[s] = z
+            if prev_z is not None:
+                lp.row([(z, 1.0), (prev_z, -1.0)], 0.0, INF)
+            must = started_by(s - spec.last)
+            if must is not None:
+                lp.row([(z, 1.0), (must, -1.0)], 0.0, INF)
+            may = started_by(s - spec.first)
+            if may is not None:
+                lp.row([(z, 1.0), (may, -1.0)], -INF, 0.0)
+            prev_z = z
+        last = started[first_max]
+        lp.row([(taken[hi], 1.0), (last, -1.0)], 0.0, 0.0)
+        # On break in t: breaks started in (t - span, t].
+        for t in range(lo, hi + spec.span):
+            now = taken[min(t, hi)]
+            parts[t].append((now, -1.0))
+            earlier = t - spec.span
+            if earlier >= lo:
+                parts[t].append((taken[min(earlier, hi)], 1.0))
