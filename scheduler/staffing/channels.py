@@ -15,11 +15,27 @@ the wait for a free slot.
 
 **Deferred work** (email, back office) is not queued in real time: each interval brings
 ``offered * aht / 60`` agent-minutes of work that must be done within ``deadline_minutes``
-(wall-clock). The requirement profile spreads each interval's work evenly over the intervals of
-the grid that start within its deadline window ``[ds, ds + deadline)``; done FIFO, that capacity
-clears all work on time (a conservative profile; the goal's percentage is checked, not relaxed).
+(wall-clock, or open time only when the site's hours are given; see
+:mod:`scheduler.staffing.business_hours`). The requirement profile spreads each interval's work
+over the intervals of the grid that start within its deadline window ``[ds, due)``, in
+proportion to their open minutes; done FIFO, that capacity clears all work on time.
 :func:`simulate_backlog` predicts, for any capacity, the share of each interval's work done
 within the deadline with a fluid FIFO backlog.
+
+**Why the profile asks for 100 % on time, not the goal's percentage.** A goal such as "90 %
+within 4 h" does not reduce the work: every minute of it must still be done, so over any stretch
+that ends with an empty backlog the capacity needed is the same. What a percentage allows is
+that some work finishes late, and under FIFO (the order the evaluator and the roster both model)
+one cannot choose which: a shortfall delays everything queued behind it, so "only 10 % late"
+is not a property of a capacity profile that can be imposed interval by interval. Scaling each
+interval's share to ``p`` leaves a backlog that grows without bound under steady load (the
+on-time share then tends to 0, not ``p``); shifting the due point of the last ``1 - p`` of each
+interval's work is exact only if lateness grows monotonically inside every interval, which
+depends on the capacity later chosen by the roster. The exact form of the percentage is a
+constraint on the whole capacity curve (share of work whose completion time is before its due
+time, computed by the backlog), i.e. an optimisation the roster's deferred family can state on
+its cumulative-capacity model; the profile here stays the 100 % one, and the roster values
+lateness per agent-minute late rather than enforcing 100 %.
 """
 
 from __future__ import annotations
