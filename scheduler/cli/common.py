@@ -18,7 +18,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 """Exit code when the hard rules of a scenario cannot all hold."""
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
+"""Errors are never wrapped: a field path or file name must stay whole for copy and grep."""
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def validate(
                 problems += history_scenario_problems(
                     set(history["queue"].astype(str)), infer_interval_minutes(history), scenario
                 )
-    out = Console()
+    out = Console(soft_wrap=True)
     for warning in warnings:
         out.print(f"[yellow]warning[/]: {warning}", highlight=False)
     if problems:
