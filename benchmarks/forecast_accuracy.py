@@ -36,7 +36,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forecasts.calendars import AFTER_HOLIDAY, HOURS_KINDS, MONTH_START, build_calendar  # noqa: E402
+from forecasts.calendars import (  # noqa: E402
+    AFTER_HOLIDAY,
+    HOURS_KINDS,
+    MONTH_START,
+    OPTIONAL_HOLIDAY,
+    build_calendar,
+)
 from forecasts.core import (  # noqa: E402
     FitTask,
     combine_results,
@@ -55,7 +61,7 @@ MINUTES = 30
 #: Suffix of the rows fitted without day factors ("before" of the day-factor comparison).
 PLAIN = " (no day factors)"
 #: Day kinds whose errors are reported separately.
-KINDS = (AFTER_HOLIDAY, MONTH_START, "ordinary")
+KINDS = (AFTER_HOLIDAY, MONTH_START, OPTIONAL_HOLIDAY, "holiday or eve", "ordinary")
 
 
 def load_series(data: Path) -> pd.Series:
@@ -137,16 +143,18 @@ def backtest(
 
 
 def _day_kind(t: FitTask) -> np.ndarray:
-    """Kind of each forecast interval's day for the per-kind table (hours kinds: 'other')."""
+    """Kind of each forecast interval's day for the per-kind table (first that applies)."""
     out = []
     for d in t.future.date:
         ks = t.calendar.kinds.get(d, ())
         if any(k in HOURS_KINDS for k in ks):
-            out.append("other")
+            out.append("holiday or eve")
         elif AFTER_HOLIDAY in ks:
             out.append(AFTER_HOLIDAY)
         elif MONTH_START in ks:
             out.append(MONTH_START)
+        elif OPTIONAL_HOLIDAY in ks:
+            out.append(OPTIONAL_HOLIDAY)
         else:
             out.append("ordinary" if not ks else "other")
     return np.array(out)
@@ -426,8 +434,9 @@ def markdown(
             "## Errors per day kind (same origins)",
             "",
             "Interval wMAPE and bias on the days of each kind in the scored horizons, and the "
-            "error of the day totals (Σ|day forecast - day actual| / Σ day actual). Holidays and "
-            "eves (own opening hours) are left out.",
+            "error of the day totals (Σ|day forecast - day actual| / Σ day actual); a day of "
+            "several kinds counts under the first of: holiday or eve (own opening hours), "
+            "after_holiday, month_start, optional_holiday.",
             "",
             "| method | kind | days | wMAPE | bias | day-total error |",
             "|---|---|---|---|---|---|",

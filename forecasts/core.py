@@ -45,6 +45,7 @@ from forecasts.models import (
     ProphetSettings,
     ProphetVolumeModel,
     combine_forecasts,
+    ensemble_weights,
     make_volume_model,
 )
 from forecasts.schema import (
@@ -222,11 +223,12 @@ def combine_results(task: FitTask, members: Sequence[FitResult]) -> FitResult:
     ValueError
         When a member failed or has no forecast.
     """
-    weights = dict(ENSEMBLE_MEMBERS)
+    if [r.method for r in members] != [name for name, _ in ENSEMBLE_MEMBERS]:
+        raise ValueError("ensemble: members must come in ENSEMBLE_MEMBERS order")
     if any(r.forecast is None for r in members):
         raise ValueError("ensemble: a member has no forecast")
     frames = [r.forecast for r in members if r.forecast is not None]
-    pred = combine_forecasts(frames, [weights[r.method] for r in members])
+    pred = combine_forecasts(frames, ensemble_weights(task.future, task.calendar))
     scores = None
     if task.actual is not None:
         scores = score(task.actual, pred, task.calendar.is_open(task.future), task.naive_mae)

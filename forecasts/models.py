@@ -532,26 +532,55 @@ class HandleTimeModel:
 ENSEMBLE_MEMBERS: tuple[tuple[str, float], ...] = (("prophet", 0.5), ("weekday_average", 0.5))
 
 
-def combine_forecasts(frames: Sequence[pd.DataFrame], weights: Sequence[float]) -> pd.DataFrame:
+def combine_forecasts(
+    frames: Sequence[pd.DataFrame], weights: Sequence[float | np.ndarray]
+) -> pd.DataFrame:
     """Weighted mean of aligned forecasts, point and interval bounds alike.
 
-    Averaging the bounds (not widening them) treats the members' errors as strongly correlated,
-    which they are when both are driven by the same weeks of history.
+    A weight is a number or one number per row. Averaging the bounds (not widening them) treats
+    the members' errors as strongly correlated, which they are when both are driven by the same
+    weeks of history.
     """
     if not frames or len(frames) != len(weights):
         raise ValueError("combine_forecasts: need one weight per forecast")
-    w = np.asarray(weights, dtype=float)
-    if (w < 0).any() or w.sum() <= 0:
+    n = len(frames[0])
+    w = np.array([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in weights])
+    total = w.sum(axis=0)
+    if (w < 0).any() or (total <= 0).any():
         raise ValueError(f"combine_forecasts: weights must be >= 0 and not all 0, got {weights}")
-    w = w / w.sum()
+    w = w / total
     out = frames[0][["ds"]].copy()
     for col in ("offered", "offered_lo", "offered_hi"):
         out[col] = sum(wi * f[col].to_numpy(dtype=float) for wi, f in zip(w, frames, strict=True))
     return out
 
 
+def ensemble_weights(ds: pd.DatetimeIndex, calendar: Calendar | None) -> list[np.ndarray]:
+    """Per-row weights of the ensemble members, in ``ENSEMBLE_MEMBERS`` order.
+
+    On holidays and eves (days with their own opening hours) only Prophet is informed: it
+    forecasts them from past days of the same kind while the weekday average knows only the
+    weekday, so there the weight moves wholly to Prophet.
+    """
+    ds = pd.DatetimeIndex(ds)
+    special = np.zeros(len(ds), dtype=bool)
+    if calendar is not None and calendar.kinds:
+        bad = _unusual_days(sorted(set(ds.date)), calendar)
+        special = np.asarray(pd.Index(ds.date).isin(bad))
+    out = []
+    for name, w in ENSEMBLE_MEMBERS:
+        if name == "prophet":
+            out.append(np.where(special, 1.0, w))
+        else:
+            out.append(np.where(special, 0.0, w))
+    return out
+
+
 class EnsembleModel:
     """Forecast combination: the weighted mean of Prophet and the weekday x interval average.
+
+    Weights ``ENSEMBLE_MEMBERS`` (equal), except on holidays and eves where Prophet alone is
+    informed (see :func:`ensemble_weights`).
 
     Prophet's smooth weekday profiles and the 4-week average's recent level make different
     errors; their mean beats both on the Anonymous Bank backtest (see
@@ -566,10 +595,10 @@ class EnsembleModel:
         calendar: Calendar | None = None,
         level: float = 0.8,
         settings: ProphetSettings | None = None,
-        members: Sequence[tuple[str, float]] = ENSEMBLE_MEMBERS,
     ) -> None:
+        self.calendar = calendar
         self.members = [
-            (make_volume_model(m, calendar, level, settings), float(w)) for m, w in members
+            (make_volume_model(m, calendar, level, settings), float(w)) for m, w in ENSEMBLE_MEMBERS
         ]
 
     def fit(self, history: pd.DataFrame) -> EnsembleModel:
@@ -581,7 +610,7 @@ class EnsembleModel:
     def predict(self, ds: pd.DatetimeIndex) -> pd.DataFrame:
         """Weighted mean of the members' forecasts."""
         frames = [model.predict(ds) for model, _ in self.members]
-        return combine_forecasts(frames, [w for _, w in self.members])
+        return combine_forecasts(frames, ensemble_weights(pd.DatetimeIndex(ds), self.calendar))
 
 
 def make_volume_model(

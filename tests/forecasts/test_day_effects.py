@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from forecasts.calendars import MONTH_START, build_calendar
+from forecasts.calendars import HOLIDAY, MONTH_START, Calendar, build_calendar
 from forecasts.core import pick_method
 from forecasts.day_effects import DayAdjusted, DayFactors
 from forecasts.models import (
@@ -14,6 +16,7 @@ from forecasts.models import (
     ProphetVolumeModel,
     WeekdayIntervalAverage,
     combine_forecasts,
+    ensemble_weights,
     make_volume_model,
 )
 from tests.forecasts.synthetic_history import make_history, rate
@@ -111,3 +114,17 @@ def test_pick_keeps_the_default_unless_another_is_clearly_better() -> None:
     assert pick_method(clear, margin=0.03) == "weekday_average"
     assert pick_method({"prophet": 0.3, "seasonal_naive": 0.2}) == "seasonal_naive"
     assert pick_method({"weekday_average": 0.2, "seasonal_naive": 0.2}) == "weekday_average"
+
+
+def test_ensemble_trusts_prophet_alone_on_holidays_and_eves() -> None:
+    """The weekday average knows nothing of a holiday's hours; Prophet learns them per kind."""
+    ds = pd.date_range("2024-05-01", periods=3 * 48, freq="30min")
+    cal = Calendar(
+        minutes=30,
+        open_mask=pd.Series(True, index=ds),
+        kinds={dt.date(2024, 5, 2): (HOLIDAY,), dt.date(2024, 5, 3): (MONTH_START,)},
+    )
+    prophet, average = ensemble_weights(ds, cal)
+    day = ds.day.to_numpy()
+    assert (prophet[day == 2] == 1.0).all() and (average[day == 2] == 0.0).all()
+    assert (prophet[day != 2] == 0.5).all() and (average[day != 2] == 0.5).all()
