@@ -29,6 +29,7 @@ class PlannerUser(GrpcUser):
     token = os.environ.get("WFM_TOKEN", "")
 
     def on_start(self) -> None:
+        super().on_start()
         self.stub = roster_service_pb2_grpc.RosterServiceStub(self.channel)
         self.roster_ids: list[str] = []
 

@@ -28,6 +28,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from scheduler.service import convert
 from scheduler.service.auth import ADMIN_TOKEN_FILE, TokenRegistry, load_registry
 from scheduler.service.interceptors import ServiceInterceptor
 from scheduler.service.jobs import JobManager, RosterWork, WorkerPool
@@ -180,6 +181,7 @@ async def build_server(settings: Settings) -> WfmServer:
     metrics = Metrics()
     pool = WorkerPool(settings.workers, settings.max_jobs, metrics)
     await asyncio.to_thread(pool.warm_up)
+    await asyncio.to_thread(convert.warm_up)  # lazy imports must not run on the event loop
 
     max_bytes = settings.max_message_mb * 1024 * 1024
     server = grpc.aio.server(
