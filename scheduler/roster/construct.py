@@ -1,11 +1,17 @@
-"""Constructive start: one agent at a time, each given its best feasible week.
+"""Constructive start: one agent at a time, each given a good feasible week.
 
 Every hard rule is local to one agent (coverage is soft), so a roster is feasible exactly when each
 agent's week is. The heuristic walks the agents (fewest skills first, so that flexible agents fill
-what is left), values each candidate shift by the marginal gain its working intervals add to the
-coverage built so far (``max_q gain(q, t, n[q, t])``, breaks at the middle of their windows), and
-solves a small CP-SAT model of that agent's week with every contract, sequence, rest, fairness
-and preference rule. An agent whose week cannot satisfy its rules is reported, not skipped.
+what is left) and values each candidate shift by the marginal gain its working intervals add to the
+coverage built so far (``max_q gain(q, t, n[q, t])``, breaks at the middle of their windows).
+
+For the first roster, speed matters more than each week's optimality: :func:`greedy_week` adds
+the agent's best-valued days one at a time, each with its best shift that keeps the week's upper
+limits, rest and sequences (checked by :mod:`scheduler.roster.validate`), and keeps the week only
+if it then satisfies every rule. Where it does not, :func:`best_week` solves a small CP-SAT model
+of the week with every contract, sequence, rest, fairness and preference rule. An agent whose week
+cannot satisfy its rules is reported, not skipped. The improvement rounds
+(:func:`improve_agents`) always use the exact CP-SAT week.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.roster.cpsat import model as cpsat_model
+from scheduler.roster.cpsat.constraints.contracts import WeekLimits, week_limits
 from scheduler.roster.plan import NO_SHIFT, OFF, Plan
-from scheduler.roster.problem_data import ProblemData
+from scheduler.roster.problem_data import Candidate, ProblemData
 
 
 def marginal(data: ProblemData, n: np.ndarray, skills: tuple[int, ...]) -> np.ndarray:
@@ -106,6 +113,113 @@ def best_week(
     return choice
 
 
+def _week_problems(data: ProblemData, a: int, choice: dict[int, int]) -> list[str]:
+    """Messages of the rules agent ``a``'s week ``choice`` (day -> candidate) breaks."""
+    from scheduler.roster.result import Shift
+    from scheduler.roster.validate import _check_week
+
+    spec = data.agents[a]
+    shifts = {}
+    for d, c in choice.items():
+        cand = data.candidates[c]
+        shifts[d] = Shift(
+            agent=spec.id,
+            day=d,
+            template=data.templates[cand.template].id,
+            start=cand.start,
+            end=cand.end,
+            paid_minutes=cand.paid_minutes,
+        )
+    return [v.message for v in _check_week(data, a, shifts)]
+
+
+def _below_minimum(message: str) -> bool:
+    # Minima can still be met by adding days; everything else only gets worse.
+    return " < min " in message or "< min_days" in message
+
+
+def greedy_week(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int] | None:
+    """A feasible week for agent ``a`` built day by day, or None where greed fails.
+
+    Days are taken in decreasing value of their best shift; a day is added while its value is
+    positive or the contract's minima are not yet met, with the best shift that keeps every
+    other rule. The week is returned only if it satisfies every rule at the end.
+    """
+    spec = data.agents[a]
+    # Coverage value net of the shift's own costs, plus the day-off cost it saves.
+    scores = {
+        c: value - data.candidates[c].cost + spec.off_cost[data.candidates[c].day]
+        for c, value in shift_scores(data, a, n).items()
+    }
+    ranked = {
+        d: sorted(spec.candidates[d], key=lambda c: (-scores.get(c, 0), c))
+        for d in range(data.days)
+        if spec.candidates[d]
+    }
+    order = sorted(ranked, key=lambda d: (-scores.get(ranked[d][0], 0), d))
+    limits = {
+        w: week_limits(data.scenario, spec.contract, data.week_of_day.count(w))
+        for w in set(data.week_of_day)
+    }
+    choice: dict[int, int] = {}
+    short = bool(_week_problems(data, a, choice))
+    for d in order:
+        if not short and scores.get(ranked[d][0], 0) <= 0:
+            break
+        for c in ranked[d]:
+            if not short and scores.get(c, 0) <= 0:
+                break
+            if not _fits(data, a, choice, data.candidates[c], limits):
+                continue
+            trial = {**choice, d: c}
+            problems = _week_problems(data, a, trial)
+            if all(_below_minimum(p) for p in problems):
+                choice = trial
+                short = bool(problems)
+                break
+    if _week_problems(data, a, choice):
+        return None
+    return choice
+
+
+def _fits(
+    data: ProblemData,
+    a: int,
+    choice: dict[int, int],
+    cand: Candidate,
+    limits: dict[int, WeekLimits],
+) -> bool:
+    """Quick necessary test that adding ``cand`` keeps the week's upper limits and rest.
+
+    It screens out most trials before the full check of :func:`_week_problems`.
+    """
+    spec = data.agents[a]
+    d = cand.day
+    week = data.week_of_day[d]
+    same_week = [data.candidates[c] for e, c in choice.items() if data.week_of_day[e] == week]
+    limit = limits[week]
+    if len(same_week) + 1 > limit.max_days:
+        return False
+    if sum(c.paid_minutes for c in same_week) + cand.paid_minutes > limit.max_minutes:
+        return False
+    rest = spec.contract.min_rest_minutes
+    tail = {t.day: (t.start, t.end) for t in spec.tail}
+    for e in (d - 2, d - 1):
+        before = choice.get(e)
+        span = (
+            tail.get(e)
+            if before is None
+            else (data.candidates[before].start, data.candidates[before].end)
+        )
+        if span is not None and cand.start < span[1] + rest:
+            return False
+    for e in (d + 1, d + 2):
+        after = choice.get(e)
+        if after is not None and data.candidates[after].start < cand.end + rest:
+            return False
+    return True
+
+
 def construct(
     data: ProblemData,
     seed: int = 0,
@@ -129,7 +243,9 @@ def construct(
     for done, a in enumerate(order):
         if should_stop is not None and should_stop():
             break
-        choice = best_week(data, plan, a, n, seed)
+        choice = greedy_week(data, a, n)
+        if choice is None:
+            choice = best_week(data, plan, a, n, seed)
         if choice is None:
             failed.append(a)
         else:
