@@ -23,7 +23,13 @@ the base forecast on a future day of those kinds is multiplied by its kind's fac
 interval alike). A day of several kinds gets the strongest single factor, not the product: a
 month start that is also the day after a holiday is one catch-up, not two (in the data such days
 run about as high as either alone). A day that is also a holiday or an eve keeps its own
-opening-hours profile and gets no factor.
+opening-hours profile and gets no learned factor.
+
+Holidays and eves are forecast by the base models from past days of their kind (hours and, for
+Prophet, the intraday profile). The first time a kind comes up there is no such day, and the
+base models would forecast an ordinary weekday: 1,389 and 1,535 contacts for the first eve and
+day of Passover 1999, which had 472 and 110. So a kind never seen in training gets a prior
+factor ``UNSEEN_HOURS_FACTOR`` (a public holiday is mostly closed, an eve is a short day).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ import pandas as pd
 
 from forecasts.calendars import (
     AFTER_HOLIDAY,
+    HOLIDAY,
+    HOLIDAY_EVE,
     HOURS_KINDS,
     MONTH_START,
     OPTIONAL_HOLIDAY,
@@ -54,6 +62,8 @@ REFERENCE_DAYS = 28
 PRIOR_DAYS = 2.0
 #: Per-occurrence ratios are clipped to this range before averaging.
 RATIO_MIN, RATIO_MAX = 0.5, 2.0
+#: Factor on a holiday or eve whose kind the training data has never shown open.
+UNSEEN_HOURS_FACTOR: dict[str, float] = {HOLIDAY: 0.1, HOLIDAY_EVE: 0.5}
 #: Share of a day's intervals that must be known for the day to count.
 _KNOWN_SHARE = 0.9
 
@@ -81,6 +91,14 @@ class DayFactors:
         if any(k in HOURS_KINDS for k in ks):
             return ()
         return tuple(k for k in self.kinds if k in ks)
+
+    def _unseen(self, date: dt.date) -> float:
+        """Prior factor of a holiday or eve whose kind training never showed open, else 1."""
+        if date in self.calendar.profile_key:
+            return 1.0  # seen: the base models forecast it from past days of its kind
+        priors = [UNSEEN_HOURS_FACTOR[k] for k in self.calendar.kinds.get(date, ())
+                  if k in UNSEEN_HOURS_FACTOR]  # fmt: skip
+        return min(priors) if priors else 1.0
 
     def fit(self, history: pd.DataFrame) -> DayFactors:
         """Learn the factors from the known days of ``history`` (columns ``ds``, ``offered``)."""
@@ -122,7 +140,7 @@ class DayFactors:
         for i, d in enumerate(dates):
             if d not in memo:
                 fs = [self.factors_[k][0] for k in self._adjusted_kinds(d) if k in self.factors_]
-                memo[d] = max(fs, key=lambda f: abs(np.log(f))) if fs else 1.0
+                memo[d] = max(fs, key=lambda f: abs(np.log(f))) if fs else self._unseen(d)
             out[i] = memo[d]
         return out
 

@@ -467,7 +467,10 @@ class HandleTimeModel:
     weeks
         Recent weeks used.
     prior_contacts
-        Shrinkage strength ``k`` in contacts.
+        Shrinkage strength ``k`` in contacts. Per-interval AHT is noisy (a few dozen calls with
+        a service-time CV near 1) and its weekday x interval pattern is weak, so the default
+        is strong: on the Anonymous Bank backtest k = 30 / 100 / 300 / 1000 gave a weighted
+        wMAPE of 0.2145 / 0.2107 / 0.2074 / 0.2070 (4-week flat mean 0.2182).
     default_aht_s
         Used only when the queue has no handled contact at all.
     """
@@ -478,7 +481,7 @@ class HandleTimeModel:
         self,
         calendar: Calendar | None = None,
         weeks: int = 8,
-        prior_contacts: float = 30.0,
+        prior_contacts: float = 300.0,
         default_aht_s: float = 300.0,
     ) -> None:
         self.calendar = calendar

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasts.calendars import HOLIDAY, MONTH_START, Calendar, build_calendar
+from forecasts.calendars import HOLIDAY, HOLIDAY_EVE, MONTH_START, Calendar, build_calendar
 from forecasts.core import pick_method
-from forecasts.day_effects import DayAdjusted, DayFactors
+from forecasts.day_effects import UNSEEN_HOURS_FACTOR, DayAdjusted, DayFactors
 from forecasts.models import (
     EnsembleModel,
     ProphetVolumeModel,
@@ -128,3 +128,17 @@ def test_ensemble_trusts_prophet_alone_on_holidays_and_eves() -> None:
     day = ds.day.to_numpy()
     assert (prophet[day == 2] == 1.0).all() and (average[day == 2] == 0.0).all()
     assert (prophet[day != 2] == 0.5).all() and (average[day != 2] == 0.5).all()
+
+
+def test_a_holiday_kind_never_seen_gets_the_prior_factor() -> None:
+    """First holiday of the data: no past day of its kind, so the base would forecast a weekday."""
+    ds = pd.date_range("2024-05-01", periods=3 * 48, freq="30min")
+    first, seen, eve = dt.date(2024, 5, 1), dt.date(2024, 5, 2), dt.date(2024, 5, 3)
+    cal = Calendar(
+        minutes=30,
+        open_mask=pd.Series(True, index=ds),
+        kinds={first: (HOLIDAY,), seen: (HOLIDAY,), eve: (HOLIDAY_EVE,)},
+        profile_key={seen: HOLIDAY},  # as if training had shown this one open
+    )
+    factors = DayFactors(cal).factor_of([first, seen, eve])
+    np.testing.assert_allclose(factors, [UNSEEN_HOURS_FACTOR[HOLIDAY], 1.0, 0.5])
