@@ -289,13 +289,11 @@ def build_problem(
     demand = _demand(scenario, requirements, step, per_day, problems, messages)
     if problems:
         raise InputError("requirements", problems)
-    need, value_curve, offered_aht, work, deadline = demand
+    need, value_curve, offered_aht, work, due_end = demand
     gains, tail_gain = _gains(
         need, value_curve, weights.service, weights.understaffing, weights.overstaffing
     )
-    due, arrived, late_cost = _deferred(
-        work, deadline, offered_aht, deferred, weights.service, step
-    )
+    due, arrived, late_cost = _deferred(work, due_end, offered_aht, deferred, weights.service)
 
     dates = scenario.horizon.dates()
     weekend_names = set(scenario.rules.weekend_days)
@@ -541,7 +539,12 @@ def _demand(
     problems: list[FieldProblem],
     messages: list[str],
 ) -> Demand:
-    """Per queue x interval: need, value curve, mean AHT, deferred work and deadline."""
+    """Per queue x interval: need, value curve, mean AHT, deferred work and its due interval.
+
+    The due interval ``due_end[q, t]`` is the one by whose end work arriving in ``t`` must be
+    done: from the requirements' ``due_by`` (deadlines counted in business hours) where given,
+    else ``t + ceil(deadline / step) - 1`` on the clock.
+    """
     n_q = len(scenario.queues)
     n_t = scenario.horizon.days * per_day
     missing = [c for c in REQUIRED_COLUMNS if c not in requirements.columns]
@@ -632,6 +635,14 @@ def _demand(
     for q, queue in enumerate(scenario.queues):
         if queue.goal.deadline_minutes:
             deadline[q] = queue.goal.deadline_minutes
+    due_by = (
+        pd.to_datetime(frame["due_by"], errors="coerce")
+        if "due_by" in frame.columns
+        else pd.Series(pd.NaT, index=frame.index)
+    )
+    if getattr(due_by.dt, "tz", None) is not None:
+        due_by = due_by.dt.tz_convert(scenario.site.timezone).dt.tz_localize(None)
+    due_end = np.tile(np.arange(n_t, dtype=np.int64), (n_q, 1))
     for q, t, need, offered, start, ci, row in parsed_rows:
         need_arr[q, t] = need
         curve = curves[ci]
@@ -657,8 +668,12 @@ def _demand(
             d = _number(frame, "deadline_minutes", row)
             if d > 0:
                 deadline[q] = int(d)
+            due_end[q, t] = t + max(1, math.ceil(deadline[q] / step)) - 1
+            if not pd.isna(due_by.iloc[row]):
+                lead = (due_by.iloc[row] - ds.iloc[row]).total_seconds() / 60.0
+                due_end[q, t] = t + max(1, math.ceil(lead / step - 1e-9)) - 1
     mean_aht = np.where(aht_weight > 0, aht / np.maximum(aht_weight, 1e-9), 300.0)
-    return need_arr, value, mean_aht, work, deadline
+    return need_arr, value, mean_aht, work, due_end
 
 
 def _number(frame: pd.DataFrame, column: str, row: int) -> float:
@@ -674,7 +689,7 @@ def _empty_demand(n_q: int, n_t: int) -> Demand:
         np.zeros((n_q, n_t, 1)),
         np.full(n_q, 300.0),
         np.zeros((n_q, n_t)),
-        np.zeros(n_q, dtype=np.int64),
+        np.tile(np.arange(n_t, dtype=np.int64), (n_q, 1)),
     )
 
 
@@ -722,11 +737,10 @@ def _gains(
 
 def _deferred(
     work: np.ndarray,
-    deadline: np.ndarray,
+    due_end: np.ndarray,
     aht: np.ndarray,
     deferred: tuple[bool, ...],
     w_service: float,
-    step: int,
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
     """Cumulative agent-minutes due and arrived by the end of each interval; lateness cost."""
     n_q, n_t = work.shape
@@ -737,14 +751,13 @@ def _deferred(
         if not deferred[q]:
             late_cost.append(0)
             continue
-        # Work arriving in interval t is due by the end of interval t + D - 1 (D = deadline in
-        # whole intervals); work due after the horizon is not counted.
-        lag = max(1, -(-int(deadline[q]) // step))
+        # Work arriving in interval t is due by the end of interval due_end[q, t]; work due
+        # after the horizon is not counted (it lands in the dropped last bin).
+        falls_due = np.bincount(np.clip(due_end[q], 0, n_t), weights=work[q], minlength=n_t + 1)[
+            :n_t
+        ]
         cumulative = np.cumsum(work[q])
-        shifted = np.zeros(n_t)
-        if lag - 1 < n_t:
-            shifted[lag - 1 :] = cumulative[: n_t - lag + 1]
-        due[q] = np.round(shifted).astype(np.int64)
+        due[q] = np.round(np.cumsum(falls_due)).astype(np.int64)
         arrived[q] = np.round(cumulative).astype(np.int64)
         late_cost.append(scale(w_service * 60.0 / max(float(aht[q]), 1.0)))
     return due, arrived, tuple(late_cost)

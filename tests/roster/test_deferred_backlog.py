@@ -49,3 +49,54 @@ def test_alternatives_on_leading_axis() -> None:
     counts = np.array([[0, 0, 0], [1, 1, 1]])
     late = lateness(due, arrived, counts, 30)
     assert late[0].tolist() == [30, 60, 90] and late[1].tolist() == [0, 0, 0]
+
+
+def test_due_by_from_business_hours_moves_the_due_interval() -> None:
+    """Work arriving Monday 17:00 at a site closing 18:00 with a 2 h deadline.
+
+    On the clock it is due by Monday 19:00 (end of interval 18); with ``due_by`` counted in
+    business hours (the staffing stage's output) it is due Tuesday 09:00, the end of interval
+    24 + 8 = 32, so nothing is overdue on Monday evening.
+    """
+    import pandas as pd
+
+    import tests.conftest as shared
+    from scheduler.roster.problem_data import build_problem
+    from scheduler.scenario import parse_scenario
+
+    raw = shared.tiny_scenario_dict()
+    raw["queues"].append(
+        {
+            "id": "mail",
+            "channel": "email",
+            "goal": {"service_level": 0.9, "deadline_minutes": 120},
+        }
+    )
+    raw["agents"][0]["skills"]["mail"] = 1.0
+    scenario = parse_scenario(raw)
+    ds = pd.date_range("2024-01-01", periods=48, freq="60min")
+    rows = []
+    for queue in ("voice", "mail"):
+        for stamp in ds:
+            arriving = queue == "mail" and stamp.hour == 17 and stamp.day == 1
+            rows.append(
+                {
+                    "queue": queue,
+                    "ds": stamp,
+                    "offered": 12.0 if arriving else 0.0,
+                    "aht_s": 300.0,
+                    "scheduled_needed": 0,
+                    "sl_curve": "" if queue == "mail" else "0;0.5;0.9",
+                    "curve_start": 0,
+                    "work_minutes": 60.0 if arriving else 0.0,
+                    "deadline_minutes": 120 if queue == "mail" else None,
+                    "due_by": pd.Timestamp("2024-01-02 09:00") if arriving else pd.NaT,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    business = build_problem(scenario, frame)
+    clock = build_problem(scenario, frame.drop(columns="due_by"))
+    mail = business.queues.index("mail")
+    # Work is counted in rostered agent-minutes (shrinkage 0, occupancy 1 here: unchanged).
+    assert clock.due[mail, 18] == 60 and clock.due[mail, 17] == 0
+    assert business.due[mail, 31] == 0 and business.due[mail, 32] == 60

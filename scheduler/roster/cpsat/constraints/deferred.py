@@ -1,8 +1,9 @@
 """Deferred work (email, back office): cumulative capacity against work due by its deadline.
 
 Maths: for deferred queue ``q`` with work ``w[q, t]`` agent-minutes arriving in interval ``t``
-and a deadline of ``D`` intervals, ``due[q, t] = sum_{t' <= t - D + 1} w[q, t']`` must be done by
-the end of ``t``. With ``A[t] = sum_{t' <= t} w[t']`` the work arrived and
+and a due interval ``e(t')`` for the work arriving in ``t'`` (deadline counted in business hours
+where the requirements give ``due_by``), ``due[q, t] = sum_{t': e(t') <= t} w[q, t']`` must be done
+by the end of ``t``. With ``A[t] = sum_{t' <= t} w[t']`` the work arrived and
 ``K[t] = I * sum_{t' <= t} n[q, t']`` the capacity offered by the end of ``t`` (``I`` the
 interval minutes), the work done is the FIFO backlog's (Lindley's recursion, capacity before
 work arrives is wasted)::
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     from scheduler.roster.cpsat.model import RosterModel
 
 
-CUT_WINDOW = 48
-"""How many earlier intervals ``u`` get a wasted-capacity cut in the model (a day at 30 min)."""
+CUT_WINDOW = 96
+"""How many earlier intervals ``u`` get a wasted-capacity cut in the model: two days at 30 min,
+enough for work that waits over a weekend closure (the exact :func:`lateness` judges anyway)."""
 
 
 def lateness(due: np.ndarray, arrived: np.ndarray, counts: np.ndarray, interval: int) -> np.ndarray:
