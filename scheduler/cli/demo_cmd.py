@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scheduler.cli.common import user_errors
@@ -21,12 +22,13 @@ def _say(started: float) -> tuple[Callable[[str], None], Callable[[ProgressEvent
     """Printers for stage messages and solver progress, stamped with elapsed seconds."""
 
     def stage(message: str) -> None:
-        console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] {message}", highlight=False)
+        stamp = f"[dim]{time.monotonic() - started:6.1f}s[/]"
+        console.print(stamp, escape(message), highlight=False)
 
     def solver(event: ProgressEvent) -> None:
         objective = "-" if event.objective is None else f"{event.objective:,.1f}"
         bound = "" if event.bound is None else f", bound {event.bound:,.1f}"
-        note = f" {event.message}" if event.message else ""
+        note = f" {escape(event.message)}" if event.message else ""
         console.print(
             f"[dim]{time.monotonic() - started:6.1f}s[/]   roster {event.phase}: "
             f"objective {objective}{bound}{note}",
