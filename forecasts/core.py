@@ -154,6 +154,7 @@ class FitResult:
     model_json: str | None = None
     seconds: float = 0.0
     factors: str = ""
+    cpu_seconds: float = 0.0
 
 
 def run_task(task: FitTask) -> FitResult:
@@ -164,7 +165,7 @@ def run_task(task: FitTask) -> FitResult:
     """
     import time
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     try:
         model = make_volume_model(
             task.method, task.calendar, task.level, task.prophet_settings, task.day_factors
@@ -179,6 +180,7 @@ def run_task(task: FitTask) -> FitResult:
             task.final,
             error=f"{type(exc).__name__}: {exc}",
             seconds=time.perf_counter() - t0,
+            cpu_seconds=_cpu_seconds() - cpu0,
         )
     model_json = None
     scores = None
@@ -202,7 +204,19 @@ def run_task(task: FitTask) -> FitResult:
         model_json=model_json,
         seconds=time.perf_counter() - t0,
         factors=factors,
+        cpu_seconds=_cpu_seconds() - cpu0,
     )
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (cmdstan runs as a child)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: wall time only
+        return 0.0
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def fitted_methods(candidates: Sequence[str]) -> list[str]:
@@ -241,6 +255,7 @@ def combine_results(task: FitTask, members: Sequence[FitResult]) -> FitResult:
         scores=scores,
         seconds=sum(r.seconds for r in members),
         factors=members[0].factors,
+        cpu_seconds=sum(r.cpu_seconds for r in members),
     )
 
 

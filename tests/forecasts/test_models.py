@@ -121,3 +121,25 @@ def test_handle_time_is_volume_weighted_and_shrinks_sparse_cells() -> None:
 def test_unknown_method_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown forecasting method"):
         make_volume_model("arima")
+
+
+def test_fast_stan_json_is_what_stanio_writes() -> None:
+    """The C-encoded Stan data file must be byte-identical to stanio's."""
+    from stanio.json import dump_stan_json
+
+    from forecasts.models import dump_stan_json_fast
+
+    data = {
+        "T": 3,
+        "K": np.int64(2),
+        "tau": 0.05,
+        "flag": True,
+        "y": [0.5, 1.25, float("nan")],
+        "s_a": [1, 0],
+        "X": [[0.0, 1.5], [2.0, -3.25], [1e-12, 7.0]],
+        "t_change": [],
+        "sigmas": np.array([10.0, 10.0]),
+        "ints": np.array([1, 2, 3]),
+        "bools": [True, False],
+    }
+    assert dump_stan_json_fast(data) == dump_stan_json(data)
