@@ -78,3 +78,13 @@ def test_solve_proves_instance3(curtois_dir: Path) -> None:
     result = solve(instance, time_limit=30, workers=2, seed=0)
     assert result.status == "OPTIMAL"
     assert result.objective == result.lower_bound == 1001
+
+
+def test_fast_construction_is_feasible(curtois_dir: Path) -> None:
+    """The one-type-first construction (used on the 364-day instances) keeps every hard rule."""
+    from scheduler.roster.curtois.construct import construct
+
+    instance = read_instance(curtois_dir / "Instance7.txt")
+    rows = construct(instance, time.monotonic() + 20)
+    assert rows is not None
+    assert evaluate(instance, CurtoisRoster.from_rows(rows)).feasible

@@ -136,11 +136,15 @@ class Pricer:
         time_limit: float,
         seed: int,
         hint: Row | None = None,
+        quick: bool = False,
+        first_only: bool = False,
     ) -> PricingOutcome:
         """Schedules of negative ``c - pi a`` (all improving ones met) and a bound on the min.
 
         The returned bound is on ``min_j (c_j - pi a_j)`` (no convexity dual), valid whatever
-        the time limit did: CP-SAT's proven objective bound less the rounding error.
+        the time limit did: CP-SAT's proven objective bound less the rounding error. ``quick``
+        trades optimality for a first schedule fast (no LP, quick restarts): on 364-day models
+        the default search can spend seconds without one; ``first_only`` stops at the first.
         """
         coefficients = []
         for d, s, var in self.vars:
@@ -159,6 +163,10 @@ class Pricer:
         solver.parameters.max_time_in_seconds = max(0.01, time_limit)
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
+        if quick:
+            solver.parameters.linearization_level = 0
+            solver.parameters.search_branching = cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH
+        solver.parameters.stop_after_first_solution = first_only
         found: list[Row] = []
 
         class _Collect(cp_model.CpSolverSolutionCallback):

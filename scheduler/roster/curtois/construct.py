@@ -52,14 +52,16 @@ def marginal_values(
 
 def _single_type(instance: CurtoisInstance, e: int, shift: ShiftType) -> CurtoisInstance:
     emp = instance.employees[e]
-    narrow = dataclasses.replace(emp, max_shifts=MappingProxyType({shift.id: emp.max_shifts[shift.id]}))
+    narrow = dataclasses.replace(
+        emp, max_shifts=MappingProxyType({shift.id: emp.max_shifts[shift.id]})
+    )
     employees = list(instance.employees)
     employees[e] = narrow
     return dataclasses.replace(instance, employees=tuple(employees))
 
 
 def construct(
-    instance: CurtoisInstance, deadline: float, seed: int = 0, per_employee: float = 0.3
+    instance: CurtoisInstance, deadline: float, seed: int = 0, per_employee: float = 0.15
 ) -> list[Row] | None:
     """A feasible roster (``None`` if some employee gets no schedule before ``deadline``)."""
     placed: Counter[tuple[int, str]] = Counter()
@@ -75,19 +77,32 @@ def construct(
         emp = instance.employees[e]
         types = feasible_types(emp, instance.shifts)
         types.sort(
-            key=lambda s: -sum(
-                v for (d, t), v in demand.items() if t == s.id and d not in emp.days_off
+            key=lambda s: (
+                -sum(v for (d, t), v in demand.items() if t == s.id and d not in emp.days_off)
             )
         )
         row: Row | None = None
-        for shift in types[:2]:
-            outcome = Pricer(_single_type(instance, e, shift), e).price(values, share, seed + e)
-            if outcome.columns:
-                row = min(outcome.columns, key=lambda c: c.cost - _gain(values, c.shifts)).shifts
+        for limit in (share, 4 * share):
+            for shift in types[:2]:
+                outcome = Pricer(_single_type(instance, e, shift), e).price(
+                    values, limit, seed + e, quick=True
+                )
+                if outcome.columns:
+                    row = min(
+                        outcome.columns, key=lambda c: c.cost - _gain(values, c.shifts)
+                    ).shifts
+                    break
+            if row is not None:
                 break
         if row is None:
             full = Pricer(instance, e)
-            outcome = full.price(values, max(share, deadline - time.monotonic()), seed + e)
+            outcome = full.price(
+                values,
+                max(share, deadline - time.monotonic()),
+                seed + e,
+                quick=True,
+                first_only=True,
+            )
             if not outcome.columns:
                 return None
             row = min(outcome.columns, key=lambda c: c.cost - _gain(values, c.shifts)).shifts

@@ -2,7 +2,8 @@
 
 Strategy, measured on the 24 instances with 2 workers:
 
-0. **Column generation** (horizons up to :data:`COLGEN_MAX_HORIZON` days, see :mod:`.colgen`):
+0. **Column generation** (horizons up to :data:`COLGEN_MAX_HORIZON` days and sizes up to
+   :data:`COLGEN_CELLS_PER_SECOND` employee-days per second of time limit; see :mod:`.colgen`):
    the set-partitioning LP over whole-horizon schedules priced per employee by CP-SAT gives the
    lower bound (within a unit or two of the optimum on instances 2-10), then a dive (fix the
    column of largest LP value, re-price, repeat) and the restricted master as a MIP give the
@@ -11,6 +12,8 @@ Strategy, measured on the 24 instances with 2 workers:
 1. **Construct** a feasible roster employee by employee: every hard rule concerns one employee,
    so each employee's rules can be met alone; each is solved exactly by CP-SAT with the others
    already placed as a fixed background head count, so the cover cost of each choice is exact.
+   Above :data:`FAST_CONSTRUCT_CELLS` employee-days (the 364-day instances 23 and 24) the fast
+   construction of :mod:`.construct` replaces it.
 2. **Whole model** (only when it is small enough to pay off): CP-SAT on all variables, hinted
    with the incumbent; this also gives the lower bound.
 3. **Large-neighbourhood search**: repeatedly free a neighbourhood (a set of employees over a
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.roster.curtois import construct
 from scheduler.roster.curtois.colgen import ColumnGeneration
 from scheduler.roster.curtois.evaluator import objective_value
 from scheduler.roster.curtois.model import CurtoisModel
@@ -45,6 +49,15 @@ WHOLE_MODEL_MAX_VARIABLES = 40_000
 COLGEN_MAX_HORIZON = 84
 """Column generation for horizons up to this many days (instances 1-19); longer horizons make
 every pricing problem a 182- or 364-day CP-SAT model, too slow for the time limits of interest."""
+
+COLGEN_CELLS_PER_SECOND = 28
+"""Column generation only when employees x days <= this x the time limit: pricing time grows
+with both, and at 60 s it beat construct-and-LNS on instances 1-12, 14 and 16 (up to 1,680
+employee-days) but not on 13 or 18 (measured on 2 shared cores)."""
+
+FAST_CONSTRUCT_CELLS = 20_000
+"""Above this many employee-days (instances 23 and 24) the per-employee optimal construction
+cannot place everyone in 60 s; :mod:`.construct` (one shift type per employee first) does."""
 
 COLGEN_SHARE = 0.4
 """Share of the time limit for the column generation proper (it stops earlier on convergence)."""
@@ -167,10 +180,16 @@ def solve(
         * (instance.horizon - len(emp.days_off))
         for emp in instance.employees
     )
-    if instance.horizon <= COLGEN_MAX_HORIZON:
+    cells = instance.horizon * len(instance.employees)
+    if instance.horizon <= COLGEN_MAX_HORIZON and cells <= COLGEN_CELLS_PER_SECOND * time_limit:
         _column_generation(search, time_limit)
     if search.rows is None and not search.infeasible:
-        _construct(search)
+        if cells > FAST_CONSTRUCT_CELLS:
+            rows = construct.construct(instance, search.deadline, seed=seed)
+            if rows is not None:
+                search.offer([list(r) for r in rows], "construct-fast")
+        else:
+            _construct(search)
     if _proven(search):
         pass
     elif size <= WHOLE_MODEL_MAX_VARIABLES:
