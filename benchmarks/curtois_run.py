@@ -32,8 +32,13 @@ DEFAULT_DIR = INSTANCES_DIR
 
 def _one(path: str, solutions: str, time_limit: float, workers: int, seed: int) -> str:
     best = read_best_known(Path(path).parent / "best_known.csv")
+    load_before = os.getloadavg()[0]
     record = run_instance(Path(path), Path(solutions), time_limit, workers, seed, best)
-    return json.dumps(record.to_json())
+    data = record.to_json()
+    # The machine is shared: the 1-minute load average before and after says how contended.
+    data["load_before"] = round(load_before, 2)
+    data["load_after"] = round(os.getloadavg()[0], 2)
+    return json.dumps(data)
 
 
 def _selection(spec: str | None, paths: list[Path]) -> list[Path]:
