@@ -47,6 +47,7 @@ from forecasts.models import (
     combine_forecasts,
     ensemble_weights,
     make_volume_model,
+    warm_up,
 )
 from forecasts.schema import (
     FORECAST_COLUMNS,
@@ -440,7 +441,8 @@ def forecast_history(
         status = "failed" if r.error else "ok"
         say(f"[{done[0]}/{len(tasks)}] {r.queue} {r.method} {what} {status}")
 
-    runner = executor or make_executor(jobs)
+    needs_prophet = any(t.method == "prophet" for t in tasks)
+    runner = executor or make_executor(jobs, warm_up if needs_prophet else None)
     results = runner.map(run_task, tasks, on_result)
     results += _derived(tasks, results, candidates)
     return _assemble(

@@ -4,6 +4,14 @@ The forecaster only needs ``map(fn, items)`` with results in input order, so a b
 small class. The process pool uses the *spawn* start method: forking a process that has loaded
 Stan, gRPC or a thread pool is unsafe, and spawn behaves the same on every platform.
 A distributed backend (Ray, DESIGN.md §9) is one more class with the same ``map``.
+
+Where the time of a pool goes (measured on 50 Prophet series, see
+``benchmarks/results/forecast_accuracy.md``): the main process's own work (validation,
+calendar, assembly) is about 2 % of a run; each spawned worker pays about 2.5 CPU seconds to
+start (interpreter, pandas, Prophet, whose import pulls in matplotlib) before its first fit.
+An ``initializer`` (e.g. :func:`forecasts.models.warm_up`) pays that as soon as the worker
+starts, not inside the first task, so task timings stay comparable; it cannot make it free,
+so a pool pays off most when every worker gets many fits (backtests multiply them).
 """
 
 from __future__ import annotations
@@ -61,12 +69,15 @@ class ProcessExecutor:
     ----------
     jobs
         Number of worker processes (at least 1).
+    initializer
+        Module-level function each worker runs once at start (e.g. to import heavy libraries).
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, initializer: Callable[[], None] | None = None) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs!r}")
         self.jobs = int(jobs)
+        self.initializer = initializer
 
     def map(
         self,
@@ -83,7 +94,9 @@ class ProcessExecutor:
             os.environ.setdefault(var, "1")
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            max_workers=min(self.jobs, max(len(work), 1)), mp_context=ctx
+            max_workers=min(self.jobs, max(len(work), 1)),
+            mp_context=ctx,
+            initializer=self.initializer,
         ) as pool:
             futures = {pool.submit(fn, item): i for i, item in enumerate(work)}
             for fut in as_completed(futures):
@@ -95,11 +108,11 @@ class ProcessExecutor:
         return [r for r in results]  # type: ignore[misc]
 
 
-def make_executor(jobs: int = 1) -> Executor:
+def make_executor(jobs: int = 1, initializer: Callable[[], None] | None = None) -> Executor:
     """The executor for ``jobs``: serial for 1, a process pool otherwise.
 
-    ``jobs <= 0`` means one worker per CPU core.
+    ``jobs <= 0`` means one worker per CPU core; ``initializer`` runs once per pool worker.
     """
     if jobs <= 0:
         jobs = os.cpu_count() or 1
-    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
+    return SerialExecutor() if jobs == 1 else ProcessExecutor(jobs, initializer)

@@ -719,6 +719,14 @@ def _fast_stan_json() -> Iterator[None]:
         filesystem.write_stan_json = original
 
 
+def warm_up() -> None:
+    """Import Prophet and set its loggers up: a pool worker's one-time start-up cost."""
+    _silence_stan()
+    # Prophet missing: nothing to warm, the fits will report it per queue.
+    with contextlib.suppress(ImportError):
+        import prophet  # noqa: F401
+
+
 def _silence_stan() -> None:
     """cmdstanpy and prophet log every fit at INFO; a CLI run of many queues drowns in them."""
     try:
