@@ -24,6 +24,11 @@ class ObjectiveWeights(Frozen):
     preferences: float = Field(default=1.0, ge=0)
     fairness: float = Field(default=1.0, ge=0)
     stability: float = Field(default=1.0, ge=0)
+    queue_switch: float = Field(
+        default=0.2,
+        ge=0,
+        description="per change of queue between adjacent working intervals of one shift",
+    )
 
 
 class Horizon(Frozen):

@@ -18,7 +18,7 @@ from collections import defaultdict
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from scheduler.roster.cpsat.constraints import deferred
+from scheduler.roster.cpsat.constraints import deferred, proficiency, switching
 from scheduler.roster.plan import OFF, Plan
 from scheduler.roster.problem_data import ProblemData
 
@@ -40,6 +40,12 @@ def _deferred_gain(data: ProblemData, n: np.ndarray, q: int, t: int, k_max: int)
 def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
     """Re-allocate every working agent-interval to queues, optimally per interval.
 
+    Each interval's flow also prices queue switches against the agent's queue in the interval
+    before (already re-allocated) and after (see
+    :mod:`scheduler.roster.cpsat.constraints.switching`), so agents of one skill group are not
+    interchangeable any more: they are told apart by those two neighbours and by their
+    proficiency (:mod:`scheduler.roster.cpsat.constraints.proficiency`).
+
     Parameters
     ----------
     plan
@@ -55,73 +61,97 @@ def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
     data = plan.data
     out = plan.copy()
     n = out.coverage()
+    sw = switching.unit_cost(data)
+    last = data.n_intervals - 1
     ts = range(data.n_intervals) if intervals is None else sorted(intervals)
     for t in ts:
         working = np.flatnonzero(out.queue[:, t] >= 0)
         if len(working) == 0:
             continue
-        by_group: dict[int, list[int]] = defaultdict(list)
+        types: dict[AgentType, list[int]] = defaultdict(list)
         for w in working:
-            by_group[data.agents[w].group].append(int(w))
-            n[int(out.queue[w, t]), t] -= 1
-        flows = _solve_interval(data, n, t, by_group)
-        for g, agents in by_group.items():
-            quota = dict(flows[g])
-            # Keep agents on the queue they served the interval before, where the quota allows.
-            order = sorted(agents, key=lambda a: (int(out.queue[a, t - 1]) < 0) if t else 0)
-            pending = []
-            for a in order:
-                prev = int(out.queue[a, t - 1]) if t else OFF
-                if quota.get(prev, 0) > 0:
-                    out.queue[a, t] = prev
-                    quota[prev] -= 1
-                else:
-                    pending.append(a)
-            for a in pending:
-                q = next(q for q, left in sorted(quota.items()) if left > 0)
-                out.queue[a, t] = q
-                quota[q] -= 1
-            for a in agents:
-                n[int(out.queue[a, t]), t] += 1
+            a = int(w)
+            spec = data.agents[a]
+            n[int(out.queue[a, t]), t] -= 1
+            if len(spec.skills) == 1:
+                key: AgentType = (spec.group, (), OFF, OFF)
+            else:
+                before = int(out.queue[a, t - 1]) if t > 0 and sw else OFF
+                after = int(out.queue[a, t + 1]) if t < last and sw else OFF
+                key = (spec.group, proficiency.key(spec), before, after)
+            types[key].append(a)
+        flows = _solve_interval(data, n, t, types, sw)
+        for key, agents in types.items():
+            quota = flows[key]
+            # Agents of one type are interchangeable: hand out the queues in order.
+            k = 0
+            for q, count in sorted(quota.items()):
+                for a in agents[k : k + count]:
+                    out.queue[a, t] = q
+                    n[q, t] += 1
+                k += count
     return out
 
 
+AgentType = tuple[int, tuple[float, ...], int, int]
+"""(skill group, proficiencies, queue in t - 1, queue in t + 1): agents alike for interval t."""
+
+
+def _type_cost(data: ProblemData, key: AgentType, q: int, t: int, sw: int) -> int:
+    """Twice the scaled cost of one agent of type ``key`` on ``q`` in ``t``, plus a tie-break."""
+    group, profs, before, after = key
+    cost = 0
+    if sw:
+        cost += sw * ((before >= 0 and before != q) + (after >= 0 and after != q))
+    if profs:
+        skills = data.agents[data.groups[group][0]].skills
+        cost -= proficiency.units(data, profs[skills.index(q)], q, t)
+    # Costs are doubled (gains too) and a tie between staying on the queue before and moving to
+    # the one after is broken by one unit towards staying: otherwise agents swapping queues every
+    # interval are a fixed point of the sweep (each switch trades one for the other).
+    return 2 * cost + int(sw > 0 and before >= 0 and before != q)
+
+
 def _solve_interval(
-    data: ProblemData, n: np.ndarray, t: int, by_group: dict[int, list[int]]
-) -> dict[int, dict[int, int]]:
-    """Flows group -> queue in interval ``t`` given the other agents' head counts ``n``."""
-    groups = sorted(by_group)
-    skills = {g: data.agents[by_group[g][0]].skills for g in groups}
-    if all(len(skills[g]) == 1 for g in groups):
-        return {g: {skills[g][0]: len(by_group[g])} for g in groups}
-    queues = sorted({q for g in groups for q in skills[g]})
+    data: ProblemData,
+    n: np.ndarray,
+    t: int,
+    types: dict[AgentType, list[int]],
+    sw: int,
+) -> dict[AgentType, dict[int, int]]:
+    """Agents of each type per queue in interval ``t`` given the others' head counts ``n``."""
+    keys = sorted(types)
+    skills = {k: data.agents[types[k][0]].skills for k in keys}
+    if all(len(skills[k]) == 1 for k in keys):
+        return {k: {skills[k][0]: len(types[k])} for k in keys}
+    queues = sorted({q for k in keys for q in skills[k]})
     source, sink = 0, 1
-    g_node = {g: 2 + i for i, g in enumerate(groups)}
-    q_node = {q: 2 + len(groups) + i for i, q in enumerate(queues)}
-    total = sum(len(by_group[g]) for g in groups)
+    k_node = {k: 2 + i for i, k in enumerate(keys)}
+    q_node = {q: 2 + len(keys) + i for i, q in enumerate(queues)}
+    total = sum(len(types[k]) for k in keys)
     tails, heads, caps, costs = [], [], [], []
-    for g in groups:
+    for k in keys:
         tails.append(source)
-        heads.append(g_node[g])
-        caps.append(len(by_group[g]))
+        heads.append(k_node[k])
+        caps.append(len(types[k]))
         costs.append(0)
-    group_arc: dict[tuple[int, int], int] = {}
-    for g in groups:
-        for q in skills[g]:
-            group_arc[(g, q)] = len(tails)
-            tails.append(g_node[g])
+    type_arc: dict[tuple[AgentType, int], int] = {}
+    for k in keys:
+        for q in skills[k]:
+            type_arc[(k, q)] = len(tails)
+            tails.append(k_node[k])
             heads.append(q_node[q])
-            caps.append(len(by_group[g]))
-            costs.append(0)
+            caps.append(len(types[k]))
+            costs.append(_type_cost(data, k, q, t, sw))
     for q in queues:
-        k_max = sum(len(by_group[g]) for g in groups if q in skills[g])
+        k_max = sum(len(types[k]) for k in keys if q in skills[k])
         base = int(n[q, t])
         extra = _deferred_gain(data, n, q, t, k_max) if data.deferred[q] else [0] * k_max
-        for k in range(k_max):
+        for level in range(k_max):
             tails.append(q_node[q])
             heads.append(sink)
             caps.append(1)
-            costs.append(-(data.gain(q, t, base + k) + extra[k]))
+            costs.append(-2 * (data.gain(q, t, base + level) + extra[level]))
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(
         np.asarray(tails, dtype=np.int32),
@@ -129,11 +159,11 @@ def _solve_interval(
         np.asarray(caps, dtype=np.int64),
         np.asarray(costs, dtype=np.int64),
     )
-    supplies = np.zeros(2 + len(groups) + len(queues), dtype=np.int64)
+    supplies = np.zeros(2 + len(keys) + len(queues), dtype=np.int64)
     supplies[source] = total
     supplies[sink] = -total
     mcf.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
     status = mcf.solve()
     if status != mcf.OPTIMAL:
         raise RuntimeError(f"queue allocation flow failed in interval {t}: status {status}")
-    return {g: {q: int(mcf.flow(group_arc[(g, q)])) for q in skills[g]} for g in groups}
+    return {k: {q: int(mcf.flow(type_arc[(k, q)])) for q in skills[k]} for k in keys}

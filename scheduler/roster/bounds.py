@@ -41,7 +41,12 @@ For class ``C`` with ``m_C`` members:
   ``N`` the class total, ``sum_i f_k(n_i) >= m_C f_k(N / m_C)`` (Jensen), imposed through the
   tangent lines of the convex envelope of ``f_k``:
   ``phi[C, k] >= m_C f_k(j) + (f_k(j + 1) - f_k(j)) (N - m_C j)`` for every ``j``;
-- costs: ``sum_c cost(c) y[c] + sum_d off_cost(d) (m_C - sum_{c on d} y[c])``.
+- costs: ``sum_c cost(c) y[c] + sum_d off_cost(d) (m_C - sum_{c on d} y[c])``;
+- proficiency: a class's work in ``t`` is priced ``-(max_{a in C, q} (p[a, q] - 1) g_ref[q, t] +
+  1/2)``, the best adjustment any member could get on any of its queues (exact for one skill and
+  one proficiency; the half unit covers the rounding of each agent-interval's term): no column
+  of its own, and classes are not split by proficiency, so the LP keeps its size;
+- queue switches are left out (the term is never negative).
 
 Dropped (valid, only weaker): rest with the previous roster's tail and across two days,
 minimum consecutive days off, one agent's breaks overlapping, integrality.
@@ -62,7 +67,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from scheduler.roster.cpsat.constraints import fairness
+from scheduler.roster.cpsat.constraints import fairness, proficiency
 from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.problem_data import Candidate, ProblemData, unscale
 
@@ -303,6 +308,20 @@ def lp_bound(data: ProblemData, time_limit: float = 60.0) -> Bound | None:
     return bound
 
 
+def _proficiency_price(data: ProblemData, members: list[int], t: int) -> float:
+    """LP cost of one working agent-interval of a class: its best member's best adjustment."""
+    best = None
+    for a in members:
+        spec = data.agents[a]
+        for q, p in zip(spec.skills, spec.proficiency, strict=True):
+            adj = (p - 1.0) * float(data.prof_ref[q, t])
+            best = adj if best is None else max(best, adj)
+    if not best and all(not proficiency.key(data.agents[a]) for a in members):
+        return 0.0
+    # round() of an agent-interval's term is at most half a unit above it.
+    return -(best or 0.0) - 0.5
+
+
 def _valued(data: ProblemData) -> np.ndarray:
     """``valued[q, t]``: whether head count on ``q`` in ``t`` changes the objective at all."""
     some_gain = (data.gains != 0).any(axis=2) | (data.tail_gain != 0)
@@ -444,7 +463,7 @@ def _add_class(
     # Work per interval: on duty minus breaks, credited to the class's skill group. On duty is
     # a running sum (starts minus ends) so each shift column enters two rows, not one per
     # interval it covers: a much sparser LP.
-    parts = work[rep.group]
+    parts: dict[int, list[tuple[int, float]]] = defaultdict(list)
     starts: dict[int, list[int]] = defaultdict(list)
     ends: dict[int, list[int]] = defaultdict(list)
     for d in range(data.days):
@@ -471,6 +490,11 @@ def _add_class(
             by_template[cand.template].append(cand)
         for p, cands in sorted(by_template.items()):
             _add_breaks(data, lp, p, cands, y, parts)
+    for t, terms in parts.items():
+        price = _proficiency_price(data, members, t)
+        for c, v in terms:
+            lp.cost[c] += price * v
+        work[rep.group][t].extend(terms)
 
 
 def _add_fairness(

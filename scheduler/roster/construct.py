@@ -28,22 +28,33 @@ from scheduler.roster.plan import NO_SHIFT, OFF, Plan
 from scheduler.roster.problem_data import Candidate, ProblemData
 
 
-def marginal(data: ProblemData, n: np.ndarray, skills: tuple[int, ...]) -> np.ndarray:
-    """``M[t] = max_{q in skills} gain(q, t, n[q, t])``: the best use of one more agent."""
+def marginal(
+    data: ProblemData,
+    n: np.ndarray,
+    skills: tuple[int, ...],
+    profs: tuple[float, ...] | None = None,
+) -> np.ndarray:
+    """``M[t] = max_{q in skills} gain(q, t, n[q, t]) + adj(q, t)``: the best use of one more agent.
+
+    ``adj`` is the proficiency adjustment (:mod:`.cpsat.constraints.proficiency`) of ``profs``
+    (aligned with ``skills``; none when omitted).
+    """
     levels = data.levels
     best = np.full(data.n_intervals, np.iinfo(np.int64).min // 4, dtype=np.int64)
     t_idx = np.arange(data.n_intervals)
-    for q in skills:
+    for i, q in enumerate(skills):
         k = n[q]
         inside = k < levels
         g = np.where(inside, data.gains[q, t_idx, np.minimum(k, levels - 1)], data.tail_gain[q])
+        if profs is not None and profs[i] != 1.0:
+            g = g + np.rint((profs[i] - 1.0) * data.prof_ref[q]).astype(np.int64)
         best = np.maximum(best, g)
     return best
 
 
 def shift_scores(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int]:
     """Scaled value of each candidate of agent ``a`` against head counts ``n``."""
-    m = marginal(data, n, data.agents[a].skills)
+    m = marginal(data, n, data.agents[a].skills, data.agents[a].proficiency)
     prefix = np.concatenate([[0], np.cumsum(m)])
     scores: dict[int, int] = {}
     for day_cands in data.agents[a].candidates:

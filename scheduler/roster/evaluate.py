@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.roster.cpsat.constraints import deferred, fairness
+from scheduler.roster.cpsat.constraints import deferred, fairness, proficiency, switching
 from scheduler.roster.cpsat.constraints.coverage import base_value
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import ProblemData
@@ -48,11 +48,13 @@ def evaluate(plan: Plan) -> Evaluation:
     n = plan.coverage()
     terms = {
         "coverage": -base_value(data, n),
+        "proficiency": -proficiency.total(data, plan.queue),
         "deferred": 0,
         "cost": 0,
         "preferences": 0,
         "stability": 0,
         "fairness": 0,
+        "switching": switching.unit_cost(data) * switching.count(plan.queue),
     }
     for q, is_deferred in enumerate(data.deferred):
         if is_deferred and data.late_cost[q]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.roster.allocate import allocate
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.evaluate import Evaluation, evaluate
 from scheduler.roster.plan import Plan
@@ -50,6 +51,18 @@ def neighbourhood(
     rng.shuffle(others)
     chosen = [seed_agent, *related, *others][: max(1, size)]
     return {a: days for a in sorted(chosen)}
+
+
+def freed_intervals(plan: Plan, free: dict[int, frozenset[int]]) -> list[int]:
+    """Intervals any candidate shift of a freed agent-day may cover."""
+    data = plan.data
+    out: set[int] = set()
+    for a, days in free.items():
+        for d in days:
+            for c in data.agents[a].candidates[d]:
+                cand = data.candidates[c]
+                out.update(range(cand.first, cand.last))
+    return sorted(out)
 
 
 def search(
@@ -93,7 +106,9 @@ def search(
             size = max(3, size - 1)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        candidate = cpsat_model.read_back(rm, solver)
+        # The sub-model sees queues per skill group: who of a group takes which queue (switches,
+        # proficiency) is chosen exactly by the allocation over the freed intervals.
+        candidate = allocate(cpsat_model.read_back(rm, solver), freed_intervals(best, free))
         cand_eval = evaluate(candidate)
         if cand_eval.total <= best_eval.total:
             if cand_eval.total < best_eval.total:

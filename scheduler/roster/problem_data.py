@@ -182,6 +182,9 @@ class ProblemData:
         :func:`scheduler.roster.cpsat.constraints.deferred.lateness`).
     late_cost
         Deferred queues: scaled cost per agent-minute overdue per interval.
+    prof_ref
+        ``prof_ref[q, t]`` scaled service value of the marginal required agent, the reference
+        an agent's proficiency scales (see :mod:`scheduler.roster.cpsat.constraints.proficiency`).
     """
 
     scenario: Scenario
@@ -198,6 +201,7 @@ class ProblemData:
     candidates: tuple[Candidate, ...]
     gains: np.ndarray
     tail_gain: np.ndarray
+    prof_ref: np.ndarray
     value_curve: np.ndarray
     need: np.ndarray
     due: np.ndarray
@@ -290,7 +294,7 @@ def build_problem(
     if problems:
         raise InputError("requirements", problems)
     need, value_curve, offered_aht, work, due_end = demand
-    gains, tail_gain = _gains(
+    gains, tail_gain, prof_ref = _gains(
         need, value_curve, weights.service, weights.understaffing, weights.overstaffing
     )
     due, arrived, late_cost = _deferred(work, due_end, offered_aht, deferred, weights.service)
@@ -396,7 +400,10 @@ def build_problem(
         )
         due = np.concatenate([due, np.repeat(due[:, -1:], pad, axis=1)], axis=1)
         arrived = np.concatenate([arrived, np.repeat(arrived[:, -1:], pad, axis=1)], axis=1)
-    for arr in (gains, tail_gain, need, value_curve, due, arrived):
+        prof_ref = np.concatenate(
+            [prof_ref, np.zeros((prof_ref.shape[0], pad), dtype=prof_ref.dtype)], axis=1
+        )
+    for arr in (gains, tail_gain, prof_ref, need, value_curve, due, arrived):
         arr.setflags(write=False)
     return ProblemData(
         scenario=scenario,
@@ -413,6 +420,7 @@ def build_problem(
         candidates=tuple(candidates),
         gains=gains,
         tail_gain=tail_gain,
+        prof_ref=prof_ref,
         value_curve=value_curve,
         need=need,
         due=due,
@@ -715,9 +723,10 @@ def concave_envelope(values: np.ndarray) -> np.ndarray:
 
 def _gains(
     need: np.ndarray, value: np.ndarray, w_service: float, w_under: float, w_over: float
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_q, n_t, levels = value.shape
     gains = np.zeros((n_q, n_t, levels), dtype=np.int64)
+    prof_ref = np.zeros((n_q, n_t), dtype=np.int64)
     tail = np.full((n_q, n_t), -scale(w_over), dtype=np.int64)
     ks = np.arange(1, levels + 1)
     for q in range(n_q):
@@ -727,12 +736,13 @@ def _gains(
             if v.any():
                 env = concave_envelope(v)
                 service[: levels - 1] = np.diff(env)
+                prof_ref[q, t] = max(0, scale(w_service * service[max(int(need[q, t]) - 1, 0)]))
             g = w_service * service + np.where(ks <= need[q, t], w_under, -w_over)
             gains[q, t] = [scale(x) for x in g]
     # Rounding may break monotonicity by a unit; restore it so concavity stays exact.
     gains = np.minimum.accumulate(gains, axis=2)
     tail = np.minimum(tail, gains[:, :, -1])
-    return gains, tail
+    return gains, tail, prof_ref
 
 
 def _deferred(

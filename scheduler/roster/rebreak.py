@@ -29,7 +29,7 @@ def replace_breaks(plan: Plan) -> Plan:
             if q >= 0:
                 n[q, t] -= 1
             out.queue[a, t] = OFF
-        m = marginal(data, n, data.agents[a].skills)
+        m = marginal(data, n, data.agents[a].skills, data.agents[a].proficiency)
         taken: set[int] = set()
         starts = []
         for spec in specs:

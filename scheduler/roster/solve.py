@@ -297,7 +297,7 @@ def _whole(
     status = solver.solve(rm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return plan, ev, False
-    cand = cpsat_model.read_back(rm, solver)
+    cand = allocate(cpsat_model.read_back(rm, solver))
     cand_eval = evaluate(cand)
     if cand_eval.total <= ev.total:
         return cand, cand_eval, status == cp_model.OPTIMAL

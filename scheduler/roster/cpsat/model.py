@@ -29,9 +29,11 @@ from scheduler.roster.cpsat.constraints import (
     deferred,
     fairness,
     preferences,
+    proficiency,
     rest,
     sequences,
     stability,
+    switching,
 )
 from scheduler.roster.cpsat.objective import Term, minimise
 from scheduler.roster.cpsat.variables import Variables
@@ -77,6 +79,8 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("assignment", assignment.add),
     ("breaks", breaks.add),
     ("coverage", coverage.add),
+    ("proficiency", proficiency.add),
+    ("switching", switching.add),
     ("deferred", deferred.add),
     ("contracts", contracts.add),
     ("sequences", sequences.add),

@@ -46,6 +46,10 @@ class CoverageVars:
         self.units: dict[tuple[int, int], list[cp_model.IntVar]] = {}
         # (group, t) -> free agents of the group that may work t
         self.members: dict[tuple[int, int], list[int]] = {}
+        # (group, t) -> the group's free work in t (multi-skill groups only: sum of its flows)
+        self.group_work: dict[tuple[int, int], cp_model.LinearExpr] = {}
+        # (group, q, t) -> the group's free agents on q in t (its flow, or its work if one skill)
+        self.group_on: dict[tuple[int, int, int], cp_model.LinearExpr] = {}
 
     def hint(self, model: cp_model.CpModel, plan: Plan) -> None:
         """Hint flows and units with the incumbent's queue allocation."""
@@ -131,6 +135,7 @@ def add(rm: RosterModel) -> list[Term]:
         )
         skills = data.agents[agents[0]].skills
         if len(skills) == 1:
+            cv.group_on[(g, skills[0], t)] = work
             extra[(skills[0], t)].append(work)
             bound[(skills[0], t)] += len(agents)
             continue
@@ -138,10 +143,12 @@ def add(rm: RosterModel) -> list[Term]:
         for q in skills:
             f = model.new_int_var(0, len(agents), f"flow[g{g},{data.queues[q]},t{t}]")
             cv.flow[(g, q, t)] = f
+            cv.group_on[(g, q, t)] = f
             flows.append(f)
             extra[(q, t)].append(f)
             bound[(q, t)] += len(agents)
         model.add(cp_model.LinearExpr.sum(flows) == work)
+        cv.group_work[(g, t)] = work
     weights: list[cp_model.IntVar] = []
     coeffs: list[int] = []
     for (q, t), parts in sorted(extra.items()):
