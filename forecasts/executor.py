@@ -7,7 +7,7 @@ A distributed backend (Ray, DESIGN.md §9) is one more class with the same ``map
 
 Where the time of a pool goes (measured on 50 Prophet series, see
 ``benchmarks/results/forecast_accuracy.md``): the main process's own work (validation,
-calendar, assembly) is about 2 % of a run; each spawned worker pays about 2.5 CPU seconds to
+calendar, assembly) is about 2 % of a run; each spawned worker pays about 1 CPU second to
 start (interpreter, pandas, Prophet, whose import pulls in matplotlib) before its first fit.
 An ``initializer`` (e.g. :func:`forecasts.models.warm_up`) pays that as soon as the worker
 starts, not inside the first task, so task timings stay comparable; it cannot make it free,
