@@ -1,7 +1,9 @@
 """``wfm roster``: build a roster from a scenario and a requirements table.
 
 Writes ``DIR/roster.json`` (the whole :class:`~scheduler.roster.result.Result`) and
-``DIR/roster.csv`` (one row per agent shift with breaks and activities as ``HH:MM``). Bad input
+``DIR/roster.csv`` (one row per agent shift with breaks and activities as ``HH:MM``) and
+``DIR/fairness.csv`` (per agent: hours vs target, weekends, nights, lates, earlies, with the
+ledger carried in). Bad input
 exits 2 naming the field and value; hard rules that cannot all hold exit 3 listing the clashes.
 """
 
@@ -30,14 +32,16 @@ def read_requirements_csv(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(source, [FieldProblem("requirements", source, f"not a CSV: {exc}")]) \
-            from exc
+        raise InputError(
+            source, [FieldProblem("requirements", source, f"not a CSV: {exc}")]
+        ) from exc
     if "ds" in frame.columns:
         try:
             frame["ds"] = pd.to_datetime(frame["ds"])
         except (ValueError, TypeError) as exc:
-            raise InputError(source, [FieldProblem("ds", str(frame["ds"].iloc[0]),
-                                                   f"not a timestamp: {exc}")]) from exc
+            raise InputError(
+                source, [FieldProblem("ds", str(frame["ds"].iloc[0]), f"not a timestamp: {exc}")]
+            ) from exc
     return frame
 
 
@@ -51,17 +55,19 @@ def read_previous(path: Path) -> Roster:
     try:
         return Roster.model_validate_json(text)
     except ValidationError as exc:
-        raise InputError(str(path), [FieldProblem("previous", str(path),
-                                                  f"neither a Result nor a Roster: {exc}")]) \
-            from exc
+        raise InputError(
+            str(path),
+            [FieldProblem("previous", str(path), f"neither a Result nor a Roster: {exc}")],
+        ) from exc
 
 
 def roster(
     scenario: Annotated[Path, typer.Option("--scenario", help="scenario YAML")],
     requirements: Annotated[Path, typer.Option("--requirements", help="requirements CSV")],
     out: Annotated[Path, typer.Option("--out", help="output directory")],
-    previous: Annotated[Path | None, typer.Option("--previous",
-                                                  help="published roster JSON (stability)")] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="published roster JSON (stability)")
+    ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="seconds")] = 60.0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT workers")] = 2,
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
@@ -69,15 +75,22 @@ def roster(
     """Build a roster: shifts, breaks and queue activities for every agent."""
     with user_errors():
         if time_limit <= 0 or workers < 1:
-            raise InputError("options", [FieldProblem(
-                "--time-limit/--workers", (time_limit, workers), "must be positive")])
+            raise InputError(
+                "options",
+                [FieldProblem("--time-limit/--workers", (time_limit, workers), "must be positive")],
+            )
         scen = load_scenario(scenario)
         req = read_requirements_csv(requirements)
         prev = read_previous(previous) if previous is not None else None
         data = build_problem(scen, req, prev)
         params = SolveParams(time_limit_s=time_limit, workers=workers, seed=seed)
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err_console, transient=True) as progress:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress:
             task = progress.add_task("rostering", total=None)
 
             def report(event: ProgressEvent) -> None:
@@ -88,11 +101,18 @@ def roster(
         out.mkdir(parents=True, exist_ok=True)
         (out / "roster.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
         roster_table(result.roster).to_csv(out / "roster.csv", index=False)
+        # Per-agent fairness with the ledger totals, to carry into next week's scenario.
+        pd.DataFrame([f.audit_dict() for f in result.fairness]).to_csv(
+            out / "fairness.csv", index=False
+        )
         kpis = ", ".join(f"{k} {v:,.1f}" for k, v in result.kpis.items())
         err_console.print(
             f"[green]{result.status.value}[/] objective {result.objective:,.1f} in "
-            f"{result.seconds:.1f}s; {len(result.roster.shifts)} shifts; {kpis}")
-        err_console.print(f"wrote {out / 'roster.json'} and {out / 'roster.csv'}")
+            f"{result.seconds:.1f}s; {len(result.roster.shifts)} shifts; {kpis}"
+        )
+        err_console.print(
+            f"wrote {out / 'roster.json'}, {out / 'roster.csv'} and {out / 'fairness.csv'}"
+        )
 
 
 def register(app: typer.Typer) -> None:

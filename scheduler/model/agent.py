@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from scheduler.model.base import Frozen
+from scheduler.model.base import MINUTES_PER_DAY, ClockMinutes, Frozen
 from scheduler.model.site import TimeWindow
 
 
@@ -24,6 +24,12 @@ class Contract(Frozen):
     max_weekends: int | None = Field(default=None, ge=0, description="per horizon")
     shift_templates: list[str] = Field(min_length=1)
     max_shifts_by_kind: dict[str, int] = Field(default_factory=dict)
+    target_minutes_per_week: int | None = Field(
+        default=None, ge=0, description="hours target for fairness (default: the maximum)"
+    )
+    min_consecutive_days: int = Field(
+        default=1, ge=1, description="shortest block of working days between days off"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Contract:
@@ -44,6 +50,18 @@ class Preferences(Frozen):
     weight: int = Field(default=1, ge=0)
 
 
+class PinnedShift(Frozen):
+    """A shift fixed by the planner: the agent works ``template`` from ``start`` on ``date``.
+
+    ``length_minutes`` picks one of the template's lengths (any of them when omitted).
+    """
+
+    date: dt.date
+    template: str = Field(min_length=1)
+    start: ClockMinutes = Field(ge=0, lt=MINUTES_PER_DAY)
+    length_minutes: int | None = Field(default=None, gt=0)
+
+
 class Agent(Frozen):
     """A named person who can be rostered.
 
@@ -60,6 +78,9 @@ class Agent(Frozen):
     time_off: list[dt.date] = Field(default_factory=list)
     preferences: Preferences = Field(default_factory=Preferences)
     cost_per_hour: float = Field(default=0.0, ge=0)
+    pinned: list[PinnedShift] = Field(
+        default_factory=list, description="shifts fixed by the planner (hard)"
+    )
 
     @model_validator(mode="after")
     def _proficiencies(self) -> Agent:

@@ -24,6 +24,12 @@ class ObjectiveWeights(Frozen):
     preferences: float = Field(default=1.0, ge=0)
     fairness: float = Field(default=1.0, ge=0)
     stability: float = Field(default=1.0, ge=0)
+    fairness_spread: float = Field(
+        default=1.0,
+        ge=0,
+        description="per unit of max minus min, among agents of one contract, of weekends, "
+        "nights, late finishes and early starts (ledger included)",
+    )
     queue_switch: float = Field(
         default=0.2,
         ge=0,

@@ -46,10 +46,11 @@ For class ``C`` with ``m_C`` members:
   1/2)``, the best adjustment any member could get on any of its queues (exact for one skill and
   one proficiency; the half unit covers the rounding of each agent-interval's term): no column
   of its own, and classes are not split by proficiency, so the LP keeps its size;
-- queue switches are left out (the term is never negative).
 
 Dropped (valid, only weaker): rest with the previous roster's tail and across two days,
-minimum consecutive days off, one agent's breaks overlapping, integrality.
+minimum consecutive days off and working days, that a pinned day must be worked (its candidates
+are already only the pinned shift), the spread of fairness counts and queue switches (both never
+negative), one agent's breaks overlapping, integrality.
 """
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ def _week_problems(data: ProblemData, a: int, choice: dict[int, int]) -> list[st
 
 def _below_minimum(message: str) -> bool:
     # Minima can still be met by adding days; everything else only gets worse.
-    return " < min " in message or "< min_days" in message
+    return " < min " in message or "< min_days" in message or "consecutive day(s) worked" in message
 
 
 def greedy_week(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int] | None:
@@ -172,9 +172,12 @@ def greedy_week(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int] | No
         w: week_limits(data.scenario, spec.contract, data.week_of_day.count(w))
         for w in set(data.week_of_day)
     }
-    choice: dict[int, int] = {}
+    # Pinned days first: they are not the greedy's to choose.
+    choice: dict[int, int] = {d: ranked[d][0] for d in sorted(spec.pinned_days) if d in ranked}
     short = bool(_week_problems(data, a, choice))
     for d in order:
+        if d in choice:
+            continue
         if not short and scores.get(ranked[d][0], 0) <= 0:
             break
         for c in ranked[d]:

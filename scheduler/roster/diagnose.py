@@ -20,7 +20,7 @@ from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import ProblemData
 
-GUARDED = ("contracts", "sequences", "rest", "breaks")
+GUARDED = ("contracts", "sequences", "rest", "breaks", "pinned")
 
 
 def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:

@@ -62,6 +62,7 @@ def evaluate(plan: Plan) -> Evaluation:
             late = deferred.lateness(data.due[q, :n_t], data.arrived[q, :n_t], n[q], data.interval)
             terms["deferred"] += int(late.sum()) * data.late_cost[q]
     weight = data.scenario.rules.objective.fairness
+    totals: dict[int, dict[str, int]] = {}
     for spec in data.agents:
         a = spec.index
         for d in range(data.days):
@@ -72,7 +73,11 @@ def evaluate(plan: Plan) -> Evaluation:
             terms["cost"] += cand.pay_cost
             terms["preferences"] += cand.preference_cost
             terms["stability"] += cand.stability_cost
-        terms["fairness"] += fairness.penalty(fairness_counts(data, plan, a), spec.ledger, weight)
+        counts = fairness_counts(data, plan, a)
+        terms["fairness"] += fairness.penalty(counts, spec.ledger, weight)
+        before = fairness.carried(spec.ledger)
+        totals[a] = {k: before[k] + counts[k] for k in fairness.KINDS}
+    terms["fairness_spread"] = fairness.spread_penalty(data, totals)
     return Evaluation(total=sum(terms.values()), terms=terms)
 
 

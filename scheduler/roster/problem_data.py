@@ -32,9 +32,18 @@ import numpy as np
 import pandas as pd
 
 from scheduler.errors import FieldProblem, InputError
-from scheduler.model import WEEKDAYS, Contract, FairnessLedgerEntry, Scenario, ShiftTemplate
+from scheduler.model import (
+    WEEKDAYS,
+    Agent,
+    Contract,
+    FairnessLedgerEntry,
+    Scenario,
+    ShiftTemplate,
+    format_clock,
+)
+from scheduler.model.agent import PinnedShift
 from scheduler.model.base import MINUTES_PER_DAY
-from scheduler.roster.cpsat.constraints import availability, cost, preferences, stability
+from scheduler.roster.cpsat.constraints import availability, cost, pinned, preferences, stability
 from scheduler.roster.result import Roster
 
 SCALE = 1000
@@ -156,6 +165,7 @@ class AgentSpec:
     tail: tuple[TailShift, ...]
     ledger: FairnessLedgerEntry
     target_minutes: int
+    pinned_days: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -321,7 +331,9 @@ def build_problem(
         group = skill_sets.setdefault(skills, len(skill_sets))
         per_day_cands: list[tuple[int, ...]] = []
         off_cost: list[int] = []
+        pins = _pins(agent, a_index, dates, problems, messages)
         for day, date in enumerate(dates):
+            pin = pins.get(day)
             before = prev_days.get((agent.id, day))
             off_cost.append(stability.change_cost(before, None, w_stability))
             chosen: list[int] = []
@@ -333,6 +345,10 @@ def build_problem(
                     t_index = template_index[template_id]
                     for start_clock in tpl.starts():
                         for length in tpl.lengths_minutes:
+                            if pin is not None and not pinned.matches(
+                                pin, tpl.id, start_clock, length
+                            ):
+                                continue
                             if not availability.allows(
                                 scenario.site, agent, date, start_clock, length
                             ):
@@ -365,6 +381,16 @@ def build_problem(
                             spill = max(spill, cand.last - days * per_day)
                             candidates.append(cand)
                             chosen.append(cand.index)
+            if pin is not None and not chosen:
+                j = agent.pinned.index(pin)
+                problems.append(
+                    FieldProblem(
+                        f"agents[{a_index}](id={agent.id}).pinned[{j}]",
+                        f"{pin.date} {pin.template} {format_clock(pin.start)}",
+                        "no shift the contract, template, availability, time off and opening "
+                        "hours allow matches the pin",
+                    )
+                )
             per_day_cands.append(tuple(chosen))
         entry = ledger.get(agent.id, FairnessLedgerEntry(agent=agent.id))
         agents.append(
@@ -380,8 +406,11 @@ def build_problem(
                 tail=tails.get(agent.id, ()),
                 ledger=entry,
                 target_minutes=_target_minutes(contract, days, entry),
+                pinned_days=frozenset(pins),
             )
         )
+    if problems:
+        raise InputError("scenario", problems)
     groups = [tuple(a.index for a in agents if a.group == g) for g in range(len(skill_sets))]
     n_intervals = days * per_day + max(spill, 0)
     # Pad demand arrays over the spill: nothing is known after the horizon, so staff there is
@@ -493,6 +522,33 @@ def _breaks(
     return tuple(out)
 
 
+def _pins(
+    agent: Agent,
+    a_index: int,
+    dates: list[dt.date],
+    problems: list[FieldProblem],
+    messages: list[str],
+) -> dict[int, PinnedShift]:
+    """The agent's pins by horizon day (pins outside the horizon are ignored, with a note)."""
+    out: dict[int, PinnedShift] = {}
+    day_of = {date: i for i, date in enumerate(dates)}
+    for j, pin in enumerate(agent.pinned):
+        day = day_of.get(pin.date)
+        if day is None:
+            messages.append(f"{agent.id}: pin on {pin.date} is outside the horizon; ignored")
+        elif day in out:
+            problems.append(
+                FieldProblem(
+                    f"agents[{a_index}](id={agent.id}).pinned[{j}]",
+                    str(pin.date),
+                    "a second pin on the same date",
+                )
+            )
+        else:
+            out[day] = pin
+    return out
+
+
 def _day_flags(start_clock: int, length: int, kind: str) -> tuple[bool, bool, bool]:
     end_clock = start_clock + length
     early = start_clock < EARLY_START_BEFORE or kind == "early"
@@ -508,8 +564,10 @@ def _weekend_key(date: dt.date, start: dt.date) -> int:
 
 
 def _target_minutes(contract: Contract, days: int, entry: FairnessLedgerEntry) -> int:
-    # Contracted hours are the maximum; minutes owed from earlier weeks raise the target.
-    weekly = contract.max_minutes_per_week
+    # The contract's target (else its maximum); minutes owed from earlier weeks raise it.
+    weekly = contract.target_minutes_per_week
+    if weekly is None:
+        weekly = contract.max_minutes_per_week
     target = round(weekly * days / 7) - entry.minutes_vs_target
     return max(0, target)
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from scheduler.model.base import MINUTES_PER_DAY, Frozen, format_clock
+from scheduler.model.scenario import FairnessLedgerEntry
 
 
 class SolveStatus(StrEnum):
@@ -115,7 +116,16 @@ class SolveParams(Frozen):
 
 
 class AgentFairness(Frozen):
-    """What one agent got this horizon, and with the ledger carried in."""
+    """What one agent got this horizon, and with the ledger carried in.
+
+    ``weekends``, ``nights``, ``late_finishes`` and ``early_starts`` count this horizon; the
+    ``*_total`` fields add what the fairness ledger carried in, and are what the spread term of
+    :mod:`scheduler.roster.cpsat.constraints.fairness` compares among agents of one contract.
+    ``target_minutes`` is the contract's weekly target (``target_minutes_per_week``, else its
+    maximum) for the horizon's days, less the minutes the ledger says were worked over target
+    before; ``minutes_vs_target = paid_minutes - target_minutes`` (positive: over target).
+    :meth:`ledger_entry` is the ledger to carry into the next horizon.
+    """
 
     agent: str
     paid_minutes: int
@@ -126,6 +136,31 @@ class AgentFairness(Frozen):
     early_starts: int
     preferences_granted: int = 0
     preferences_asked: int = 0
+    # Left out of model_dump() (exclude=True) because the service's proto message is built
+    # from it field by field and does not have them yet; read them as attributes or through
+    # audit_dict().
+    contract: str = Field(default="", exclude=True)
+    days_worked: int = Field(default=0, exclude=True)
+    minutes_vs_target: int = Field(default=0, exclude=True)
+    weekends_total: int = Field(default=0, exclude=True)
+    nights_total: int = Field(default=0, exclude=True)
+    late_finishes_total: int = Field(default=0, exclude=True)
+    early_starts_total: int = Field(default=0, exclude=True)
+
+    def audit_dict(self) -> dict[str, object]:
+        """Every field, the ledger totals included (for reports and files)."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+    def ledger_entry(self) -> FairnessLedgerEntry:
+        """The fairness ledger entry to carry into the next horizon."""
+        return FairnessLedgerEntry(
+            agent=self.agent,
+            weekends_worked=self.weekends_total,
+            nights_worked=self.nights_total,
+            late_finishes=self.late_finishes_total,
+            early_starts=self.early_starts_total,
+            minutes_vs_target=self.minutes_vs_target,
+        )
 
 
 class ChangedDay(Frozen):

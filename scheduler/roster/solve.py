@@ -33,6 +33,7 @@ from scheduler.roster.allocate import allocate
 from scheduler.roster.bounds import Bound, PendingBound
 from scheduler.roster.construct import construct, improve_agents
 from scheduler.roster.cpsat import model as cpsat_model
+from scheduler.roster.cpsat.constraints import fairness as fairness_rules
 from scheduler.roster.cpsat.constraints import preferences as preference_rules
 from scheduler.roster.cpsat.constraints import stability as stability_rules
 from scheduler.roster.evaluate import Evaluation, evaluate, fairness_counts, service_kpis
@@ -305,7 +306,7 @@ def _whole(
 
 
 def fairness_report(data: ProblemData, plan: Plan) -> tuple[AgentFairness, ...]:
-    """What each agent got this horizon (counts exclude the ledger carried in)."""
+    """What each agent got this horizon, with and without the ledger carried in."""
     out = []
     for spec in data.agents:
         a = spec.index
@@ -325,13 +326,20 @@ def fairness_report(data: ProblemData, plan: Plan) -> tuple[AgentFairness, ...]:
         asked, granted = preference_rules.asked_and_granted(
             agent, worked, [data.date(d) for d in range(data.days)]
         )
+        paid = sum(data.candidates[int(c)].paid_minutes for c in plan.choice[a] if c >= 0)
+        before = fairness_rules.carried(spec.ledger)
         out.append(
             AgentFairness(
                 agent=spec.id,
-                paid_minutes=sum(
-                    data.candidates[int(c)].paid_minutes for c in plan.choice[a] if c >= 0
-                ),
+                paid_minutes=paid,
                 target_minutes=spec.target_minutes,
+                contract=spec.contract.id,
+                days_worked=len(worked),
+                minutes_vs_target=paid - spec.target_minutes,
+                weekends_total=before["weekends"] + counts["weekends"],
+                nights_total=before["nights"] + counts["nights"],
+                late_finishes_total=before["late_finishes"] + counts["late_finishes"],
+                early_starts_total=before["early_starts"] + counts["early_starts"],
                 weekends=counts["weekends"],
                 nights=counts["nights"],
                 late_finishes=counts["late_finishes"],

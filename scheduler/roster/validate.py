@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
-from scheduler.roster.cpsat.constraints import availability
+from scheduler.roster.cpsat.constraints import availability, pinned
 from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.problem_data import ProblemData
 from scheduler.roster.result import Roster, Shift
@@ -208,6 +208,25 @@ def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Vio
                     d + 1,
                     f"only {gap} day(s) off, contract needs {contract.min_consecutive_days_off}",
                 )
+    for run in range(1, contract.min_consecutive_days):
+        for d in days_sorted:
+            window = [d + i for i in range(run + 2)]
+            if not all(i in works for i in window) or window[-1] < 0:
+                continue
+            if not works[d] and not works[d + run + 1] and all(works[i] for i in window[1:-1]):
+                bad(
+                    "sequences",
+                    d + 1,
+                    f"only {run} consecutive day(s) worked, contract needs "
+                    f"{contract.min_consecutive_days}",
+                )
+    for pin_day in sorted(spec.pinned_days):
+        pin = next(p for p in data.scenario.agents[a].pinned if p.date == data.date(pin_day))
+        got = shifts.get(pin_day)
+        if got is None or not pinned.matches(
+            pin, got.template, got.start - pin_day * MINUTES_PER_DAY, got.end - got.start
+        ):
+            bad("pinned", pin_day, f"pinned {pin.template} at {format_clock(pin.start)} not kept")
     if contract.max_weekends is not None:
         weekends = {data.weekend_of_day[d] for d in shifts if data.weekend_of_day[d] is not None}
         if len(weekends) > contract.max_weekends:

@@ -28,6 +28,7 @@ from scheduler.roster.cpsat.constraints import (
     coverage,
     deferred,
     fairness,
+    pinned,
     preferences,
     proficiency,
     rest,
@@ -77,6 +78,7 @@ Family = Callable[[RosterModel], list[Term]]
 
 FAMILIES: tuple[tuple[str, Family], ...] = (
     ("assignment", assignment.add),
+    ("pinned", pinned.add),
     ("breaks", breaks.add),
     ("coverage", coverage.add),
     ("proficiency", proficiency.add),

@@ -7,6 +7,15 @@ the agent with fewer weekends so far is always cheaper, so minimising the sum sp
 evenly (the sum of squares is smallest when counts are equal) while staying local to each agent,
 which suits the neighbourhood search. ``n`` is modelled with ordered booleans
 ``z[a,k,j] = [n >= j]`` priced ``2(L + j) - 1``. Soft; weight 0 creates nothing.
+
+Spread (weight ``w_spread`` = ``rules.objective.fairness_spread``): among agents of one contract
+(comparable agents), for each kind ``k`` the penalty is ``w_spread * (max_a T[a, k] - min_a
+T[a, k])`` with ``T = L + n`` the totals including the ledger -- the figure a planner shows an
+agent who asks "why me again?". In a sub-model the agents left fixed give constants ``c_max,
+c_min``; ``U >= c_max``, ``U >= T[a, k]`` and ``V <= c_min``, ``V <= T[a, k]`` over the free
+agents, priced ``w_spread (U - V)``. The range alone is flat for every agent but the extreme
+ones, so the convex term above gives the search its gradient. The LP bound leaves the spread out
+(never negative). Weight 0 creates nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from scheduler.roster.cpsat.objective import Term
 if TYPE_CHECKING:
     from scheduler.model import FairnessLedgerEntry
     from scheduler.roster.cpsat.model import RosterModel
+    from scheduler.roster.problem_data import ProblemData
 
 KINDS = ("weekends", "nights", "late_finishes", "early_starts")
 
@@ -45,8 +55,87 @@ def penalty(counts: dict[str, int], entry: FairnessLedgerEntry, weight: float) -
     return sum(scale(weight * ((before[k] + counts[k]) ** 2 - before[k] ** 2)) for k in KINDS)
 
 
+def spread_penalty(data: ProblemData, totals: dict[int, dict[str, int]]) -> int:
+    """Scaled spread penalty of the totals ``T[a][kind]`` (ledger included) of every agent."""
+    from scheduler.roster.problem_data import scale
+
+    weight = data.scenario.rules.objective.fairness_spread
+    if weight == 0:
+        return 0
+    out = 0
+    for members in comparable(data):
+        for kind in KINDS:
+            values = [totals[a][kind] for a in members]
+            out += scale(weight * (max(values) - min(values)))
+    return out
+
+
+def comparable(data: ProblemData) -> list[list[int]]:
+    """Agents of one contract, for every contract with at least two agents."""
+    by_contract: dict[str, list[int]] = {}
+    for spec in data.agents:
+        by_contract.setdefault(spec.contract.id, []).append(spec.index)
+    return [members for members in by_contract.values() if len(members) > 1]
+
+
 def add(rm: RosterModel) -> list[Term]:
-    """Add the fairness penalty of agents with free days."""
+    """Add the fairness penalties (convex per agent, spread per contract) of free agents."""
+    return _convex(rm) + _spread(rm)
+
+
+def _spread(rm: RosterModel) -> list[Term]:
+    data, v = rm.data, rm.vars
+    weight = data.scenario.rules.objective.fairness_spread
+    if weight == 0 or not v.free:
+        return []
+    from scheduler.roster.evaluate import fairness_counts
+    from scheduler.roster.problem_data import scale
+
+    weekends = sorted({w for w in data.weekend_of_day if w is not None})
+    days = range(data.days)
+    cost = scale(weight)
+    variables: list[cp_model.IntVar] = []
+    coeffs: list[int] = []
+    for members in comparable(data):
+        free = [a for a in members if a in v.free]
+        fixed = [a for a in members if a not in v.free]
+        for kind in KINDS:
+            fixed_totals = [
+                carried(data.agents[a].ledger)[kind] + fairness_counts(data, rm.plan, a)[kind]
+                for a in fixed
+            ]
+            exprs = []
+            for a in free:
+                before = carried(data.agents[a].ledger)[kind]
+                if kind == "weekends":
+                    parts = [v.weekend_worked(a, w) for w in weekends]
+                else:
+                    flag = {"nights": "night", "late_finishes": "late", "early_starts": "early"}[
+                        kind
+                    ]
+                    parts = [v.sum_over(a, d, lambda c, f=flag: int(getattr(c, f))) for d in days]
+                exprs.append(before + cp_model.LinearExpr.sum(parts))
+            if not exprs:
+                continue
+            # Totals never exceed the ledger plus one per day of the horizon.
+            hi = max(carried(data.agents[a].ledger)[kind] for a in members) + data.days
+            name = f"{data.agents[members[0]].contract.id},{kind}"
+            upper = rm.model.new_int_var(0, hi, f"fair_max[{name}]")
+            lower = rm.model.new_int_var(0, hi, f"fair_min[{name}]")
+            if fixed_totals:
+                rm.model.add(upper >= max(fixed_totals))
+                rm.model.add(lower <= min(fixed_totals))
+            for e in exprs:
+                rm.model.add(upper >= e)
+                rm.model.add(lower <= e)
+            variables.extend([upper, lower])
+            coeffs.extend([cost, -cost])
+    if not variables:
+        return []
+    return [Term("fairness_spread", cp_model.LinearExpr.weighted_sum(variables, coeffs))]
+
+
+def _convex(rm: RosterModel) -> list[Term]:
     data, v = rm.data, rm.vars
     weight = data.scenario.rules.objective.fairness
     if weight == 0:

@@ -7,6 +7,10 @@ Maths, with ``y[a, d] = works[a, d]`` extended before the horizon by the previou
 - min consecutive days off ``m``: no block of ``L < m`` days off between two working days,
   ``y[a, d] + sum_{i=1..L} (1 - y[a, d + i]) + y[a, d + L + 1] <= L + 1``
   (a block still open at the end of the horizon is not constrained);
+- min consecutive working days ``n``: no block of ``L < n`` working days between two days off,
+  ``(1 - y[a, d]) + sum_{i=1..L} y[a, d + i] + (1 - y[a, d + L + 1]) <= L + 1`` (a block still
+  open at either end of the horizon is not constrained; with a previous roster its tail closes
+  the blocks at the start);
 - max weekends ``Wmax``: ``sum_w weekend_worked[a, w] <= Wmax`` with
   ``weekend_worked[a, w] >= y[a, d]`` for the weekend's days.
 
@@ -57,6 +61,16 @@ def add(rm: RosterModel) -> list[Term]:
                 inner = [1 - y[d + i] for i in range(1, gap + 1)]
                 rm.require(
                     "sequences", cp_model.LinearExpr.sum([y[d], *inner, y[d + gap + 1]]) <= gap + 1
+                )
+        for run in range(1, contract.min_consecutive_days):
+            for d in range(lo, data.days - run - 1):
+                window = range(d, d + run + 2)
+                if not any(i in free_days for i in window):
+                    continue
+                inner = [y[d + i] for i in range(1, run + 1)]
+                rm.require(
+                    "sequences",
+                    cp_model.LinearExpr.sum([1 - y[d], *inner, 1 - y[d + run + 1]]) <= run + 1,
                 )
         if contract.max_weekends is not None:
             weekends = sorted({w for w in data.weekend_of_day if w is not None})
