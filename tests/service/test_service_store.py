@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 
 from scheduler.roster.result import Result, Roster, SolveStatus
 from scheduler.service.errors import NotFoundError, VersionConflictError
 from scheduler.service.store import Repository, open_repository
 from scheduler.service.store.migrations import LATEST_VERSION, current_version, upgrade
 from scheduler.service.store.models import Base, JobRow
-from scheduler.service.store.repository import NewVersion, new_id, now
+from scheduler.service.store.repository import NewVersion, _encode_page_token, new_id, now
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -84,6 +84,13 @@ def test_migrations_match_models(db_url: str) -> None:
             for table in Base.metadata.sorted_tables:
                 migrated = {c["name"] for c in inspector.get_columns(table.name)}
                 assert migrated == {c.name for c in table.columns}, table.name
+                indexes = {
+                    (i["name"], tuple(i["column_names"]))
+                    for i in inspector.get_indexes(table.name)
+                    if not i.get("duplicates_constraint")
+                }
+                modelled = {(i.name, tuple(c.name for c in i.columns)) for i in table.indexes}
+                assert indexes == modelled, table.name
     finally:
         r.close()
 
@@ -239,3 +246,38 @@ def test_replicas_interrupt_only_their_own_or_abandoned_jobs(repo: Repository) -
     assert not repo.request_cancel("acme", mine.id).cancel_requested  # finished: left alone
     with pytest.raises(NotFoundError):
         repo.request_cancel("globex", fresh.id)
+
+
+def test_list_rosters_pages_come_from_an_index_not_a_sort(tmp_path: Path) -> None:
+    """Every ListRosters query (first page, next page, site-scoped) reads an index in page
+    order: no temporary sort of all the tenant's rosters, which grew with every roster."""
+    r = open_repository(f"sqlite:///{tmp_path / 'wfm.db'}")
+    statements: list[tuple[str, object]] = []
+
+    @event.listens_for(r.engine, "before_cursor_execute")
+    def _grab(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
+        if "FROM rosters" in statement:
+            statements.append((statement, params))
+
+    try:
+        first = r.add_version(new_version())[0]
+        token = _encode_page_token(first.create_time, first.id)
+        r.list_rosters("acme", sites=None, page_size=20)
+        r.list_rosters("acme", sites=None, page_size=20, page_token=token)
+        r.list_rosters("acme", sites=["lisbon"], site="lisbon", page_size=20)
+        event.remove(r.engine, "before_cursor_execute", _grab)
+        pages = [(q, p) for q, p in statements if "ORDER BY" in q]
+        assert len(pages) == 3
+        with r.engine.connect() as conn:
+            for statement, params in pages:
+                plan = [
+                    row[-1]
+                    for row in conn.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN " + statement,
+                        params,  # type: ignore[arg-type]
+                    )
+                ]
+                assert not any("TEMP B-TREE" in step for step in plan), (statement, plan)
+                assert any("ix_rosters_tenant_create_time" in step for step in plan), plan
+    finally:
+        r.close()

@@ -26,6 +26,7 @@ class RosterRow(Base):
     """A roster across its versions."""
 
     __tablename__ = "rosters"
+    __table_args__ = (Index("ix_rosters_tenant_create_time", "tenant", "create_time", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     tenant: Mapped[str] = mapped_column(String(128), index=True)
@@ -100,7 +101,10 @@ class AuditRow(Base):
     """Who did what to which roster or job, from which inputs."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_tenant_target", "tenant", "target"),)
+    __table_args__ = (
+        Index("ix_audit_events_tenant_target", "tenant", "target"),
+        Index("ix_audit_events_tenant_id", "tenant", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     time: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
