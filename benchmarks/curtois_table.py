@@ -13,14 +13,15 @@ from pathlib import Path
 
 
 def table(lines: list[dict[str, object]]) -> str:
-    """Markdown rows: instance, objective, lower bound, best known, gap, status, seconds."""
+    """Markdown rows: instance, objective, lower bound, best known, gap, status, seconds, load
+    (1-minute load average before/after, when recorded)."""
 
     def number(record: dict[str, object]) -> int:
         return int(str(record["instance"]).removeprefix("Instance"))
 
     out = [
-        "| instance | objective | lower bound | best known | gap | status | seconds |",
-        "|---|---:|---:|---:|---:|---|---:|",
+        "| instance | objective | lower bound | best known | gap | status | seconds | load |",
+        "|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in sorted(lines, key=number):
         gap = r.get("gap")
@@ -31,9 +32,15 @@ def table(lines: list[dict[str, object]]) -> str:
             f"{r['lower_bound'] if r['lower_bound'] is not None else '-'} | "
             f"{r.get('best_known') or '-'} | "
             f"{'-' if gap is None else f'{float(str(gap)):.2%}'} | {r['status']}{feasible} | "
-            f"{r['seconds']} |"
+            f"{r['seconds']} | {_load(r)} |"
         )
     return "\n".join(out)
+
+
+def _load(record: dict[str, object]) -> str:
+    if "load_before" not in record:
+        return "-"
+    return f"{record['load_before']}/{record.get('load_after', '-')}"
 
 
 def main() -> None:

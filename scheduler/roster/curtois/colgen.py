@@ -37,6 +37,7 @@ subtracted before the bound is used.
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -358,6 +359,8 @@ class ColumnGeneration:
         self.rounds = 0
         self.log: list[str] = []
         self.infeasible = False
+        self.dive_steps = 0
+        """Fixing steps of the last dive."""
 
     @property
     def lower_bound(self) -> int | None:
@@ -463,6 +466,7 @@ class ColumnGeneration:
         for pricer in self.pricers:
             pricer.forced.clear()
         self.fixed.clear()
+        self.lp = None  # the LP of the fixed master is not the master's
 
     def integral_rows(self) -> list[Row] | None:
         """The master's LP solution as rows, when it is integral (every employee one column)."""
@@ -488,17 +492,30 @@ class ColumnGeneration:
                     values[(column.employee, d, v)] += value
         return values
 
-    def dive(self, deadline: float, rounds_per_step: int = 2) -> list[Row] | None:
+    def dive(
+        self,
+        deadline: float,
+        rounds_per_step: int = 2,
+        threshold: float = DIVE_THRESHOLD,
+        cutoff: float | None = None,
+        rng: random.Random | None = None,
+    ) -> list[Row] | None:
         """Fix (employee, day) assignments by LP value, re-price after each step, until integral.
 
-        Each step fixes every fractional assignment whose LP value is at least
-        :data:`DIVE_THRESHOLD` or, when none is, the single largest one, then runs
-        ``rounds_per_step`` pricing rounds. Fixing single days (rather than whole columns,
-        which was measured to derail the dive) keeps the LP value close to the bound. Returns
-        the roster found (``None`` on time-out or a dead end); fixings are undone on return.
+        Each step fixes every fractional assignment whose LP value is at least ``threshold``
+        or, when none is, the single largest one (ties, and values within 0.05 when ``rng`` is
+        given, broken at random), then runs ``rounds_per_step`` pricing rounds. Fixing single
+        days (rather than whole columns, which was measured to derail the dive) keeps the LP
+        value close to the bound. The dive stops when the LP value reaches ``cutoff`` (it can
+        no longer beat the incumbent). Returns the roster found (``None`` on time-out, cutoff or
+        a dead end); fixings are undone on return.
         """
+        self.dive_steps = 0
         try:
             while time.monotonic() < deadline:
+                lp = self.current_lp()
+                if lp is not None and cutoff is not None and lp.objective > cutoff - 1 + 1e-6:
+                    return None
                 rows = self.integral_rows()
                 if rows is not None:
                     return rows
@@ -508,22 +525,24 @@ class ColumnGeneration:
                 ):
                     return None
                 values = self.assignment_values(lp)
+                noise = (lambda: rng.uniform(0.0, 0.05)) if rng is not None else (lambda: 0.0)
                 fractional = sorted(
                     (
                         (value, e, d, v)
                         for (e, d, v), value in values.items()
                         if value < 1 - 1e-6 and d not in self.pricers[e].forced
                     ),
-                    key=lambda t: -t[0],
+                    key=lambda t: -t[0] - noise(),
                 )
                 if not fractional:
                     return None
-                chosen = [t for t in fractional if t[0] >= DIVE_THRESHOLD] or fractional[:1]
+                chosen = [t for t in fractional if t[0] >= threshold] or fractional[:1]
                 done: set[tuple[int, int]] = set()
                 for _, e, d, v in chosen:
                     if (e, d) not in done:
                         done.add((e, d))
                         self.fix(e, d, v)
+                self.dive_steps += 1
                 self.run(deadline, max_rounds=rounds_per_step)
             return None
         finally:

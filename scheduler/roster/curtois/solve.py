@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.roster.curtois import construct
-from scheduler.roster.curtois.colgen import ColumnGeneration
+from scheduler.roster.curtois.colgen import DIVE_THRESHOLD, ColumnGeneration
 from scheduler.roster.curtois.evaluator import objective_value
 from scheduler.roster.curtois.model import CurtoisModel
 from scheduler.roster.curtois.reader import CurtoisInstance
@@ -50,10 +50,11 @@ COLGEN_MAX_HORIZON = 84
 """Column generation for horizons up to this many days (instances 1-19); longer horizons make
 every pricing problem a 182- or 364-day CP-SAT model, too slow for the time limits of interest."""
 
-COLGEN_CELLS_PER_SECOND = 28
+COLGEN_CELLS_PER_SECOND = 25
 """Column generation only when employees x days <= this x the time limit: pricing time grows
-with both, and at 60 s it beat construct-and-LNS on instances 1-12, 14 and 16 (up to 1,680
-employee-days) but not on 13 or 18 (measured on 2 shared cores)."""
+with both. At 60 s (1,500 employee-days) that is instances 1-11, 14 and 16; measured on 2 shared
+cores, 12 (1,680) did not converge in 60 s and ended far worse than construct-and-LNS, and 13
+and 18 were worse too."""
 
 FAST_CONSTRUCT_CELLS = 20_000
 """Above this many employee-days (instances 23 and 24) the per-employee optimal construction
@@ -63,7 +64,11 @@ COLGEN_SHARE = 0.4
 """Share of the time limit for the column generation proper (it stops earlier on convergence)."""
 
 DIVE_SHARE = 0.7
-"""The dive runs until this share of the time limit has passed."""
+"""Dives run until this share of the time limit has passed."""
+
+DIVE_PATIENCE = 2
+"""Dives stop after this many in a row fail to improve the incumbent (where the LP bound is
+loose, as on Instance1, CP-SAT on the whole model proves the optimum sooner)."""
 
 
 @dataclass(frozen=True)
@@ -214,9 +219,32 @@ def _column_generation(search: _Search, time_limit: float) -> None:
         return
     if cg.lower_bound is not None:
         bound(cg.lower_bound)
-    rows = cg.dive(start + DIVE_SHARE * time_limit)
-    if rows is not None:
-        search.offer([list(r) for r in rows], "colgen-dive")
+    # Dive repeatedly until the dive share is spent: later dives start from a master enriched
+    # by the earlier ones, vary threshold and tie-breaks, and stop once they cannot win.
+    thresholds = (DIVE_THRESHOLD, 0.9, 0.7, 0.95, 0.6)
+    dives = failures = 0
+    while (
+        time.monotonic() < start + DIVE_SHARE * time_limit
+        and not _proven(search)
+        and failures < DIVE_PATIENCE
+    ):
+        rows = cg.dive(
+            start + DIVE_SHARE * time_limit,
+            threshold=thresholds[dives % len(thresholds)],
+            cutoff=search.objective,
+            rng=None if dives == 0 else search.rng,
+        )
+        dives += 1
+        before = search.objective
+        if rows is not None:
+            search.offer([list(r) for r in rows], "colgen-dive")
+        failures = 0 if search.objective != before else failures + 1
+        if rows is None and cg.dive_steps == 0:
+            break  # the root LP already cannot beat the incumbent: nothing left to dive for
+        if not cg.converged:
+            cg.run(start + DIVE_SHARE * time_limit, max_rounds=1)
+            if cg.lower_bound is not None:
+                bound(cg.lower_bound)
     if _proven(search):
         return
     left = min(search.remaining() * 0.3, 0.1 * time_limit)
