@@ -5,17 +5,19 @@ Strategy, measured on the 24 instances with 2 workers:
 0. **Column generation** (horizons up to :data:`COLGEN_MAX_HORIZON` days and sizes up to
    :data:`COLGEN_CELLS_PER_SECOND` employee-days per second of time limit; see :mod:`.colgen`):
    the set-partitioning LP over whole-horizon schedules priced per employee by CP-SAT gives the
-   lower bound (within a unit or two of the optimum on instances 2-10), then a dive (fix the
-   column of largest LP value, re-price, repeat) and the restricted master as a MIP give the
-   roster that steps 2 and 3 polish. When it yields no roster in its share of the time, the
-   solve falls back to step 1.
+   lower bound (the optimum, rounded up, on instances 2-4, 10 and 11 at 60 s), then dives
+   (fix the (employee, day) assignments of largest LP value, re-price, repeat; several, varied,
+   each cut off by the incumbent) and the restricted master as a MIP give the roster that
+   step 2 or 3 polishes. When it yields no roster in its share of the time, the solve falls
+   back to step 1.
 1. **Construct** a feasible roster employee by employee: every hard rule concerns one employee,
    so each employee's rules can be met alone; each is solved exactly by CP-SAT with the others
    already placed as a fixed background head count, so the cover cost of each choice is exact.
    Above :data:`FAST_CONSTRUCT_CELLS` employee-days (the 364-day instances 23 and 24) the fast
    construction of :mod:`.construct` replaces it.
 2. **Whole model** (only when it is small enough to pay off): CP-SAT on all variables, hinted
-   with the incumbent; this also gives the lower bound.
+   with the incumbent and cut by the column-generation bound (objective >= bound); this also
+   gives CP-SAT's own bound (Instance1, whose LP bound 558 is loose, is proven 607 this way).
 3. **Large-neighbourhood search**: repeatedly free a neighbourhood (a set of employees over a
    window of days, the rest fixed as background and as constant days), solve it with CP-SAT
    hinted with the incumbent, keep the result when it is no worse. Neighbourhood size adapts so
