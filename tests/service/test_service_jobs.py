@@ -121,14 +121,17 @@ def test_create_job_is_idempotent(client: Client) -> None:
 def test_infeasible_job_fails_with_the_clashes(client: Client) -> None:
     """A job whose rules cannot hold fails with FAILED_PRECONDITION and says why."""
     inp = roster_input()
-    inp.scenario.contracts[0].min_minutes_per_week = 2400  # 40 h in a 2-day horizon
-    inp.scenario.contracts[0].min_days = 5
+    # Working all 7 days of a week means both days of this 2-day horizon, but every agent has
+    # the first day off: the contract and the time off clash for each of them.
+    inp.scenario.contracts[0].max_days = 7
+    inp.scenario.contracts[0].min_days = 7
+    for agent in inp.scenario.agents:
+        agent.time_off.append("2025-03-03")
     job_id = create(client, inp)
     job = wait_terminal(client, job_id)
-    if job.state == roster_pb2.JOB_STATE_SUCCEEDED:
-        pytest.skip("the engine accepted the scenario (horizon-scaled minimums)")
     assert job.state == roster_pb2.JOB_STATE_FAILED
-    assert job.error_code in ("FAILED_PRECONDITION", "INVALID_ARGUMENT"), job.error
+    assert job.error_code == "FAILED_PRECONDITION", job.error
+    assert "A1" in job.error and "time off" in job.error.lower(), job.error
 
 
 @pytest.fixture
