@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,9 @@ def _run(tmp_path: Path, *thresholds: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_runner_passes_lenient_and_fails_impossible_thresholds(tmp_path: Path) -> None:
     """Lenient limits pass on any machine; a 0 ms p95 limit must fail the run."""
-    pytest.importorskip("locust")
+    # Only look for locust: importing it would gevent-patch this whole test process.
+    if importlib.util.find_spec("locust") is None:
+        pytest.skip("locust is not installed (pip install -e '.[load]')")
     ok = _run(tmp_path / "ok", "--p95-read-ms", "60000", "--p95-generate-ms", "120000")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     with (tmp_path / "ok" / "wfm_stats.csv").open() as handle:
