@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import pandas as pd
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from forecasts.schema import HistoryError
-from scheduler.errors import InfeasibleError, InputError
+from scheduler.errors import FieldProblem, InfeasibleError, InputError
 
 EXIT_BAD_INPUT = 2
 """Exit code for input a user must fix (a file, a field, a flag)."""
@@ -48,3 +50,22 @@ def user_errors() -> Iterator[None]:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         err_console.print("[bold red]error[/]:", escape(str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from exc
+
+
+def read_requirements_csv(path: Path) -> pd.DataFrame:
+    """The staffing stage's requirements CSV with ``ds`` parsed (errors name the file)."""
+    source = str(path)
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(
+            source, [FieldProblem("requirements", source, f"not a CSV: {exc}")]
+        ) from exc
+    if "ds" in frame.columns:
+        try:
+            frame["ds"] = pd.to_datetime(frame["ds"])
+        except (ValueError, TypeError) as exc:
+            raise InputError(
+                source, [FieldProblem("ds", str(frame["ds"].iloc[0]), f"not a timestamp: {exc}")]
+            ) from exc
+    return frame

@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 from pydantic import ValidationError
 
-from scheduler.cli.common import EXIT_BAD_INPUT, err_console, user_errors
+from scheduler.cli.common import EXIT_BAD_INPUT, err_console, read_requirements_csv, user_errors
 from scheduler.errors import FieldProblem, InputError
 from scheduler.model import Scenario
 from scheduler.roster.result import Result
@@ -48,20 +48,11 @@ def read_requirements(path: Path, scenario: Scenario) -> pd.DataFrame:
         When the file cannot be read.
     """
     source = str(path)
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(
-            source, [FieldProblem("requirements", source, f"not a CSV: {exc}")]
-        ) from exc
+    frame = read_requirements_csv(path)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         problems = [FieldProblem(c, list(frame.columns), "missing column") for c in missing]
         raise InputError(source, problems)
-    try:
-        frame["ds"] = pd.to_datetime(frame["ds"])
-    except (ValueError, TypeError) as exc:
-        raise InputError(source, [FieldProblem("ds", "", f"not a timestamp: {exc}")]) from exc
     unknown = sorted(set(frame["queue"].astype(str)) - {q.id for q in scenario.queues})
     if unknown:
         known = sorted(q.id for q in scenario.queues)

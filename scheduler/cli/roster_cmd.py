@@ -17,32 +17,13 @@ import typer
 from pydantic import ValidationError
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from scheduler.cli.common import err_console, user_errors
+from scheduler.cli.common import err_console, read_requirements_csv, user_errors
 from scheduler.errors import FieldProblem, InputError
 from scheduler.roster.export import roster_table
 from scheduler.roster.problem_data import build_problem
 from scheduler.roster.result import ProgressEvent, Result, Roster, SolveParams
 from scheduler.roster.solve import solve
 from scheduler.scenario import load_scenario
-
-
-def read_requirements_csv(path: Path) -> pd.DataFrame:
-    """The staffing stage's requirements CSV with ``ds`` parsed (errors name the file)."""
-    source = str(path)
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(
-            source, [FieldProblem("requirements", source, f"not a CSV: {exc}")]
-        ) from exc
-    if "ds" in frame.columns:
-        try:
-            frame["ds"] = pd.to_datetime(frame["ds"])
-        except (ValueError, TypeError) as exc:
-            raise InputError(
-                source, [FieldProblem("ds", str(frame["ds"].iloc[0]), f"not a timestamp: {exc}")]
-            ) from exc
-    return frame
 
 
 def read_previous(path: Path) -> Roster:
