@@ -53,7 +53,7 @@ from forecasts.core import (  # noqa: E402
 )
 from forecasts.day_effects import FACTOR_KINDS  # noqa: E402
 from forecasts.evaluation import Scores, seasonal_naive_mae  # noqa: E402
-from forecasts.executor import make_executor  # noqa: E402
+from forecasts.executor import ProcessExecutor, make_executor  # noqa: E402
 from forecasts.models import HandleTimeModel, ProphetSettings, warm_up  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "anonymous-bank-1999"
@@ -341,10 +341,16 @@ def speed(data: Path, n_series: int, weeks: int) -> list[dict[str, object]]:
         load0 = os.getloadavg()[0]
         t0 = time.perf_counter()
         cpu0 = _cpu_seconds()
-        timed = _TimedExecutor(make_executor(jobs, warm_up))
+        # As forecast_history does for itself: the pool is spawned before its serial part.
+        inner = make_executor(jobs, warm_up)
+        if isinstance(inner, ProcessExecutor):
+            inner.start()
+        timed = _TimedExecutor(inner)
         run = forecast_history(
             hist, method="prophet", backtest_origins=0, executor=timed, country="IL"
         )
+        if isinstance(inner, ProcessExecutor):
+            inner.close()
         wall = time.perf_counter() - t0
         cpu = _cpu_seconds() - cpu0
         out.append(

@@ -22,6 +22,7 @@ The flow of :func:`forecast_history`:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ from forecasts.evaluation import (
     score,
     seasonal_naive_mae,
 )
-from forecasts.executor import Executor, make_executor
+from forecasts.executor import Executor, ProcessExecutor, make_executor
 from forecasts.models import (
     ENSEMBLE_MEMBERS,
     VOLUME_METHODS,
@@ -346,109 +347,122 @@ def forecast_history(
     """
     special_days = as_special_days(special_days)
     problems = _check_arguments(horizon_days, method, backtest_origins, level)
-    all_problems = validate_history(history)
-    problems += errors_only(all_problems)
-    if problems:
-        raise HistoryError(problems)
-    warnings = tuple(p for p in all_problems if p.severity == "warning")
-    df, _ = _coerce(history)
-    minutes = infer_interval_minutes(df)
-    step = pd.Timedelta(minutes=minutes)
-    first, last = df["ds"].min(), df["ds"].max()
-    if start is None:
-        start = (last + step).ceil("D")
-    start = pd.Timestamp(start)
-    if start.tzinfo is not None:
-        start = start.tz_localize(None)
-    if (start - start.normalize()) % step != pd.Timedelta(0):
-        raise HistoryError(
-            [Problem("start", str(start), f"not on the {minutes}-minute interval grid")]
-        )
+    with contextlib.ExitStack() as stack:
+        # The pool starts before the serial preparation below, so its workers' start-up
+        # (importing pandas and Prophet) overlaps it instead of delaying the first fits.
+        runner = executor or _started_executor(jobs, method, problems, stack)
+        all_problems = validate_history(history)
+        problems += errors_only(all_problems)
+        if problems:
+            raise HistoryError(problems)
+        warnings = tuple(p for p in all_problems if p.severity == "warning")
+        df, _ = _coerce(history)
+        minutes = infer_interval_minutes(df)
+        step = pd.Timedelta(minutes=minutes)
+        first, last = df["ds"].min(), df["ds"].max()
+        if start is None:
+            start = (last + step).ceil("D")
+        start = pd.Timestamp(start)
+        if start.tzinfo is not None:
+            start = start.tz_localize(None)
+        if (start - start.normalize()) % step != pd.Timedelta(0):
+            raise HistoryError(
+                [Problem("start", str(start), f"not on the {minutes}-minute interval grid")]
+            )
 
-    grid = pd.date_range(first.normalize(), start - step, freq=step)
-    series = _queue_series(df, grid)
-    short = [
-        Problem(
-            f"history[queue={q}]",
-            f"{int(s['offered'].notna().sum() * minutes / 1440)} days",
-            f"need at least {MIN_HISTORY_DAYS} days of history before {start}",
+        grid = pd.date_range(first.normalize(), start - step, freq=step)
+        series = _queue_series(df, grid)
+        short = [
+            Problem(
+                f"history[queue={q}]",
+                f"{int(s['offered'].notna().sum() * minutes / 1440)} days",
+                f"need at least {MIN_HISTORY_DAYS} days of history before {start}",
+            )
+            for q, s in series.items()
+            if s["offered"].notna().sum() * minutes < MIN_HISTORY_DAYS * 1440
+        ]
+        if short:
+            raise HistoryError(short)
+        total = pd.concat([s.set_index("ds")["offered"] for s in series.values()], axis=1).sum(
+            axis=1, min_count=1
         )
-        for q, s in series.items()
-        if s["offered"].notna().sum() * minutes < MIN_HISTORY_DAYS * 1440
-    ]
-    if short:
-        raise HistoryError(short)
-    total = pd.concat([s.set_index("ds")["offered"] for s in series.values()], axis=1).sum(
-        axis=1, min_count=1
-    )
-    say = progress or (lambda _msg: None)
+        say = progress or (lambda _msg: None)
 
-    try:
-        calendars = {start: build_calendar(
-            total, start, horizon_days, minutes,
-            open_hours=open_hours, special_days=special_days, country=country,
-        )}  # fmt: skip
-    except ValueError as exc:
-        raise HistoryError([Problem("country", country, str(exc))]) from exc
-    origins = (
-        rolling_origins(
-            first,
-            # Score on real data: a start far after the history must not push origins past it.
-            min(last, start - step),
-            horizon_days=horizon_days,
-            n_origins=backtest_origins,
-            min_train_days=MIN_TRAIN_DAYS,
+        try:
+            calendars = {start: build_calendar(
+                total, start, horizon_days, minutes,
+                open_hours=open_hours, special_days=special_days, country=country,
+            )}  # fmt: skip
+        except ValueError as exc:
+            raise HistoryError([Problem("country", country, str(exc))]) from exc
+        origins = (
+            rolling_origins(
+                first,
+                # Score on real data: a start far after the history must not push origins past it.
+                min(last, start - step),
+                horizon_days=horizon_days,
+                n_origins=backtest_origins,
+                min_train_days=MIN_TRAIN_DAYS,
+            )
+            if backtest_origins > 0
+            else []
         )
-        if backtest_origins > 0
-        else []
-    )
-    origins = [
-        o for o in origins if _known_share(total, o, horizon_days, minutes) >= MIN_SCORED_SHARE
-    ]
-    for o in origins:
-        calendars[o] = build_calendar(
-            total, o, horizon_days, minutes,
-            open_hours=open_hours, special_days=special_days, country=country,
+        origins = [
+            o for o in origins if _known_share(total, o, horizon_days, minutes) >= MIN_SCORED_SHARE
+        ]
+        for o in origins:
+            calendars[o] = build_calendar(
+                total, o, horizon_days, minutes,
+                open_hours=open_hours, special_days=special_days, country=country,
+            )  # fmt: skip
+
+        notes: dict[str, list[str]] = {q: [] for q in series}
+        candidates: dict[str, list[str]] = {}
+        for q, s in series.items():
+            candidates[q] = _candidates(q, s, method, calendars[start], start, notes[q])
+
+        tasks: list[FitTask] = []
+        future = pd.date_range(start, periods=horizon_days * 1440 // minutes, freq=step)
+        kinds = tuple(day_factors)
+        for q, s in series.items():
+            for m in fitted_methods(candidates[q]):
+                tasks.append(
+                    _task(q, m, start, s, future, calendars[start], level, prophet_settings, kinds)
+                )
+                for o in origins:
+                    fut = pd.date_range(o, periods=horizon_days * 1440 // minutes, freq=step)
+                    t = _task(
+                        q, m, o, s, fut, calendars[o], level, prophet_settings, kinds, final=False
+                    )
+                    tasks.append(t)
+        # Expensive fits first, so the pool is not left waiting on one long task at the end.
+        order = sorted(range(len(tasks)), key=lambda i: tasks[i].method != "prophet")
+        tasks = [tasks[i] for i in order]
+        done = [0]
+
+        def on_result(_i: int, r: FitResult) -> None:
+            done[0] += 1
+            what = "forecast" if r.final else f"backtest {r.origin.date()}"
+            status = "failed" if r.error else "ok"
+            say(f"[{done[0]}/{len(tasks)}] {r.queue} {r.method} {what} {status}")
+
+        results = runner.map(run_task, tasks, on_result)
+        results += _derived(tasks, results, candidates)
+        return _assemble(
+            results, series, candidates, notes, origins, future, calendars[start], level, minutes,
+            warnings, first, last,
         )  # fmt: skip
 
-    notes: dict[str, list[str]] = {q: [] for q in series}
-    candidates: dict[str, list[str]] = {}
-    for q, s in series.items():
-        candidates[q] = _candidates(q, s, method, calendars[start], start, notes[q])
 
-    tasks: list[FitTask] = []
-    future = pd.date_range(start, periods=horizon_days * 1440 // minutes, freq=step)
-    kinds = tuple(day_factors)
-    for q, s in series.items():
-        for m in fitted_methods(candidates[q]):
-            tasks.append(
-                _task(q, m, start, s, future, calendars[start], level, prophet_settings, kinds)
-            )
-            for o in origins:
-                fut = pd.date_range(o, periods=horizon_days * 1440 // minutes, freq=step)
-                t = _task(
-                    q, m, o, s, fut, calendars[o], level, prophet_settings, kinds, final=False
-                )
-                tasks.append(t)
-    # Expensive fits first, so the pool is not left waiting on one long task at the end.
-    order = sorted(range(len(tasks)), key=lambda i: tasks[i].method != "prophet")
-    tasks = [tasks[i] for i in order]
-    done = [0]
-
-    def on_result(_i: int, r: FitResult) -> None:
-        done[0] += 1
-        what = "forecast" if r.final else f"backtest {r.origin.date()}"
-        status = "failed" if r.error else "ok"
-        say(f"[{done[0]}/{len(tasks)}] {r.queue} {r.method} {what} {status}")
-
-    needs_prophet = any(t.method == "prophet" for t in tasks)
-    runner = executor or make_executor(jobs, warm_up if needs_prophet else None)
-    results = runner.map(run_task, tasks, on_result)
-    results += _derived(tasks, results, candidates)
-    return _assemble(
-        results, series, candidates, notes, origins, future, calendars[start], level, minutes,
-        warnings, first, last,
-    )  # fmt: skip
+def _started_executor(
+    jobs: int, method: str, problems: list[Problem], stack: contextlib.ExitStack
+) -> Executor:
+    """The executor for ``jobs``, its pool already spawning (closed when ``stack`` exits)."""
+    needs_prophet = method not in ("weekday_average", "seasonal_naive")
+    runner = make_executor(jobs, warm_up if needs_prophet else None)
+    if isinstance(runner, ProcessExecutor) and not problems:
+        stack.enter_context(runner)
+    return runner
 
 
 def _derived(
