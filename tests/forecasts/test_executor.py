@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 from forecasts.executor import ProcessExecutor, SerialExecutor, make_executor
 from tests.forecasts.pool_probe import fail_on_three, slow_start, worker_pid
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _workers_can_import_the_probes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spawned workers unpickle the probes by module name: give them the repo root on sys.path.
+
+    pytest's importlib mode imports ``tests.*`` without putting the root on ``sys.path``, and a
+    spawned worker starts from the parent's ``sys.path``.
+    """
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
 
 
 def test_make_executor_picks_serial_for_one_job_and_a_pool_otherwise() -> None:
