@@ -1,13 +1,15 @@
 """Scenario files (YAML) to validated domain objects, with every problem reported at once.
 
 A scenario has top-level sections ``site``, ``horizon``, ``queues``, ``contracts``,
-``shift_templates``, ``agents``, ``rules`` and optionally ``fairness_ledger``. Structural errors
-come from pydantic; cross-references (skills naming queues, contracts naming templates, agents
-naming contracts) are checked here, so that a planner sees every problem in one run.
+``shift_templates``, ``agents``, ``rules`` and optionally ``fairness_ledger`` and
+``shift_cover``. Structural errors come from pydantic; cross-references (skills naming queues,
+contracts naming templates, agents naming contracts, cover rows naming shift kinds, templates and
+dates of the horizon) are checked here, so that a planner sees every problem in one run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -162,7 +164,77 @@ def _reference_problems(raw: dict[str, Any]) -> list[FieldProblem]:
             problems.append(
                 FieldProblem(f"fairness_ledger[{index}].agent", entry.get("agent"), "unknown agent")
             )
+    problems.extend(_cover_problems(raw, templates))
     return problems
+
+
+def _cover_problems(raw: dict[str, Any], templates: set[str]) -> list[FieldProblem]:
+    """Cover rows naming a shift kind or template nobody defines, or dates off the horizon."""
+    problems: list[FieldProblem] = []
+    kinds = {
+        str(t.get("kind", "day")) for t in raw.get("shift_templates") or [] if isinstance(t, dict)
+    }
+    horizon = _horizon_dates(raw.get("horizon"))
+    for index, row in enumerate(raw.get("shift_cover") or []):
+        if not isinstance(row, dict):
+            continue
+        where = f"shift_cover[{index}]"
+        kind, template = row.get("kind"), row.get("template")
+        if kind is not None and kind not in kinds:
+            problems.append(
+                FieldProblem(
+                    f"{where}.kind",
+                    kind,
+                    f"no shift template has this kind; kinds: {sorted(kinds)}",
+                )
+            )
+        if template is not None and template not in templates:
+            problems.append(
+                FieldProblem(
+                    f"{where}.template",
+                    template,
+                    f"unknown shift template; known: {sorted(templates)}",
+                )
+            )
+        dates = row.get("dates")
+        if horizon is None or not isinstance(dates, list):
+            continue
+        for j, value in enumerate(dates):
+            date = _as_date(value)
+            if date is not None and date not in horizon:
+                problems.append(
+                    FieldProblem(
+                        f"{where}.dates[{j}]",
+                        str(value),
+                        f"outside the horizon {min(horizon)}..{max(horizon)}",
+                    )
+                )
+    return problems
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date from YAML (already a date) or an ISO string; None if neither (pydantic says why)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _horizon_dates(horizon: object) -> set[dt.date] | None:
+    """The horizon's dates from the raw section (None when it is malformed: reported elsewhere)."""
+    if not isinstance(horizon, dict):
+        return None
+    start = _as_date(horizon.get("start"))
+    days = horizon.get("days", 7)
+    if start is None or not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 366:
+        return None
+    return {start + dt.timedelta(days=i) for i in range(days)}
 
 
 def dump_scenario(scenario: Scenario) -> dict[str, Any]:

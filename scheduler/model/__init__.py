@@ -2,6 +2,7 @@
 
 from scheduler.model.agent import Agent, Contract, Preferences
 from scheduler.model.base import WEEKDAYS, format_clock
+from scheduler.model.cover import ShiftCover
 from scheduler.model.queue import Channel, Queue, ServiceGoal
 from scheduler.model.rules import Horizon, ObjectiveWeights, Rules
 from scheduler.model.scenario import FairnessLedgerEntry, Scenario
@@ -22,6 +23,7 @@ __all__ = [
     "Rules",
     "Scenario",
     "ServiceGoal",
+    "ShiftCover",
     "ShiftTemplate",
     "Site",
     "SpecialDay",

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from scheduler.model.agent import Agent, Contract
 from scheduler.model.base import Frozen
+from scheduler.model.cover import ShiftCover
 from scheduler.model.queue import Queue
 from scheduler.model.rules import Horizon, Rules
 from scheduler.model.shift import ShiftTemplate
@@ -24,7 +25,7 @@ class FairnessLedgerEntry(Frozen):
 
 
 class Scenario(Frozen):
-    """Site, queues, agents, contracts, shift templates, rules and history carried in."""
+    """Site, queues, agents, contracts, shift templates, rules, history carried in, shift cover."""
 
     site: Site
     horizon: Horizon
@@ -34,6 +35,9 @@ class Scenario(Frozen):
     agents: list[Agent] = Field(min_length=1)
     rules: Rules = Field(default_factory=Rules)
     fairness_ledger: list[FairnessLedgerEntry] = Field(default_factory=list)
+    shift_cover: list[ShiftCover] = Field(
+        default_factory=list, description="shifts of a kind or template each day needs"
+    )
 
     def queue(self, queue_id: str) -> Queue:
         """The queue with ``queue_id`` (``KeyError`` if unknown)."""

@@ -1,7 +1,10 @@
 """Constructive start: one agent at a time, each given a good feasible week.
 
-Every hard rule is local to one agent (coverage is soft), so a roster is feasible exactly when each
-agent's week is. The heuristic walks the agents (fewest skills first, so that flexible agents fill
+Every hard rule but shift cover is local to one agent (coverage is soft), so apart from cover a
+roster is feasible exactly when each agent's week is. Shift cover minima are met by reserving
+agent-days first (:mod:`scheduler.roster.cover_fill`): a reserved day is worked with a shift that
+counts for its row, and no shift may push a row past its maximum; targets add their marginal value
+to the shift's. The heuristic walks the agents (fewest skills first, so that flexible agents fill
 what is left) and values each candidate shift by the marginal gain its working intervals add to the
 coverage built so far (``max_q gain(q, t, n[q, t])``, breaks at the middle of their windows).
 
@@ -17,11 +20,12 @@ cannot satisfy its rules is reported, not skipped. The improvement rounds
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.roster.cover_fill import CoverTally, reserve
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints.contracts import WeekLimits, week_limits
 from scheduler.roster.plan import NO_SHIFT, OFF, Plan
@@ -100,12 +104,28 @@ def remove_agent_week(plan: Plan, n: np.ndarray, a: int) -> None:
 
 
 def best_week(
-    data: ProblemData, plan: Plan, a: int, n: np.ndarray, seed: int, time_limit: float = 2.0
+    data: ProblemData,
+    plan: Plan,
+    a: int,
+    n: np.ndarray,
+    seed: int,
+    time_limit: float = 2.0,
+    reserved: Mapping[int, int] | None = None,
+    partial: bool = False,
 ) -> dict[int, int] | None:
-    """Agent ``a``'s best feasible week against ``n`` (None if its rules cannot all hold)."""
+    """Agent ``a``'s best feasible week against ``n`` (None if its rules cannot all hold).
+
+    ``reserved`` (day -> cover row) days must be worked with a shift counting for the row;
+    ``partial`` says ``plan`` is still being built (see :func:`scheduler.roster.cpsat.model.build`).
+    """
     scores = shift_scores(data, a, n)
     free = {a: frozenset(range(data.days))}
-    rm = cpsat_model.build(data, plan, free, mode="shifts", scores=scores)
+    rm = cpsat_model.build(data, plan, free, mode="shifts", scores=scores, partial=partial)
+    for d, r in (reserved or {}).items():
+        counting = [
+            rm.vars.x[c] for c in data.agents[a].candidates[d] if c in data.cover[r].candidates
+        ]
+        rm.model.add(cp_model.LinearExpr.sum(counting) == 1)
     cpsat_model.hint(rm)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -149,12 +169,16 @@ def _below_minimum(message: str) -> bool:
     return " < min " in message or "< min_days" in message or "consecutive day(s) worked" in message
 
 
-def greedy_week(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int] | None:
+def greedy_week(
+    data: ProblemData, a: int, n: np.ndarray, tally: CoverTally | None = None
+) -> dict[int, int] | None:
     """A feasible week for agent ``a`` built day by day, or None where greed fails.
 
     Days are taken in decreasing value of their best shift; a day is added while its value is
     positive or the contract's minima are not yet met, with the best shift that keeps every
-    other rule. The week is returned only if it satisfies every rule at the end.
+    other rule. The week is returned only if it satisfies every rule at the end. With a cover
+    ``tally``, the agent's reserved days come first (each with its best shift that counts for
+    its row), no shift may take a row past its maximum, and targets add to a shift's value.
     """
     spec = data.agents[a]
     # Coverage value net of the shift's own costs, plus the day-off cost it saves.
@@ -162,11 +186,19 @@ def greedy_week(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int] | No
         c: value - data.candidates[c].cost + spec.off_cost[data.candidates[c].day]
         for c, value in shift_scores(data, a, n).items()
     }
+    reserved: dict[int, int] = {}
+    if tally is not None:
+        reserved = dict(tally.reserved.get(a, {}))
+        scores = {c: v + tally.bonus(a, c) for c, v in scores.items() if tally.allows(a, c)}
     ranked = {
-        d: sorted(spec.candidates[d], key=lambda c: (-scores.get(c, 0), c))
+        d: sorted((c for c in spec.candidates[d] if c in scores), key=lambda c: (-scores[c], c))
         for d in range(data.days)
-        if spec.candidates[d]
     }
+    for d, r in reserved.items():
+        ranked[d] = [c for c in ranked[d] if c in data.cover[r].candidates]
+    ranked = {d: cands for d, cands in ranked.items() if cands}
+    if any(d not in ranked for d in reserved):
+        return None
     order = sorted(ranked, key=lambda d: (-scores.get(ranked[d][0], 0), d))
     limits = {
         w: week_limits(data.scenario, spec.contract, data.week_of_day.count(w))
@@ -174,6 +206,19 @@ def greedy_week(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int] | No
     }
     # Pinned days first: they are not the greedy's to choose.
     choice: dict[int, int] = {d: ranked[d][0] for d in sorted(spec.pinned_days) if d in ranked}
+    # Then reserved days, which must be worked with a shift of their row.
+    for d in sorted(reserved):
+        if d in choice:
+            continue
+        fitting = [
+            c
+            for c in ranked[d]
+            if _fits(data, a, choice, data.candidates[c], limits)
+            and all(_below_minimum(p) for p in _week_problems(data, a, {**choice, d: c}))
+        ]
+        if not fitting:
+            return None
+        choice[d] = fitting[0]
     short = bool(_week_problems(data, a, choice))
     for d in order:
         if d in choice:
@@ -249,6 +294,13 @@ def construct(
     """
     plan = Plan.empty(data)
     n = np.zeros((len(data.queues), data.n_intervals), dtype=np.int64)
+    tally: CoverTally | None = None
+    if data.cover:
+
+        def week_ok(a: int, choice: dict[int, int]) -> bool:
+            return all(_below_minimum(p) for p in _week_problems(data, a, choice))
+
+        tally = CoverTally(data, reserve(data, seed, week_ok))
     rng = random.Random(seed)
     order = sorted(
         range(len(data.agents)), key=lambda a: (len(data.agents[a].skills), rng.random())
@@ -257,16 +309,34 @@ def construct(
     for done, a in enumerate(order):
         if should_stop is not None and should_stop():
             break
-        choice = greedy_week(data, a, n)
-        if choice is None:
-            choice = best_week(data, plan, a, n, seed)
+        choice = _place(data, plan, a, n, seed, tally)
         if choice is None:
             failed.append(a)
         else:
             add_agent_week(plan, n, a, choice)
+            if tally is not None:
+                tally.place(a, choice)
         if on_agent is not None:
             on_agent(done + 1)
     return plan, failed
+
+
+def _place(
+    data: ProblemData, plan: Plan, a: int, n: np.ndarray, seed: int, tally: CoverTally | None
+) -> dict[int, int] | None:
+    """Agent ``a``'s week: greedy, else exact; reserved cover days given up only as a last resort
+    (the cover repair after the construction then looks for them elsewhere)."""
+    choice = greedy_week(data, a, n, tally)
+    if choice is not None:
+        return choice
+    reserved = tally.reserved.get(a) if tally is not None else None
+    choice = best_week(data, plan, a, n, seed, reserved=reserved, partial=True)
+    if choice is None and reserved and tally is not None:
+        tally.release(a)
+        choice = greedy_week(data, a, n, tally)
+        if choice is None:
+            choice = best_week(data, plan, a, n, seed, partial=True)
+    return choice
 
 
 def improve_agents(plan: Plan, seed: int, deadline: Callable[[], bool], rounds: int = 1) -> Plan:

@@ -4,21 +4,27 @@ Two stages:
 
 1. :func:`prechecks` -- arithmetic on the candidate set before any search: agents with no
    possible shift although their contract needs minutes or days, contracts whose minimum paid
-   minutes exceed what the agent's available days can hold, queues with demand but nobody skilled
-   (a warning: coverage is soft).
+   minutes exceed what the agent's available days can hold, shift cover rows needing more shifts
+   than there are agents able to work one that day (alone, or together with the day's other
+   rows: an agent works one shift a day) or allowing fewer than the pinned shifts that count,
+   queues with demand but nobody skilled (a warning: coverage is soft).
 2. :func:`explain_agent` -- for an agent whose week the constructive model finds infeasible, the
    same model with each rule family behind an assumption literal; CP-SAT's sufficient assumptions
    name the clashing families, reported with the contract's numbers.
+3. :func:`explain_cover` -- for cover rows still short after the construction's repair, each
+   row with the shifts it got against its minimum and the agents who could work it.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.plan import Plan
-from scheduler.roster.problem_data import ProblemData
+from scheduler.roster.problem_data import CoverRow, ProblemData
 
 GUARDED = ("contracts", "sequences", "rest", "breaks", "pinned")
 
@@ -55,10 +61,122 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
                     f"week {w + 1} but at most {reachable} min fit its available days "
                     f"(max_days {contract.max_days})"
                 )
+    clashes.extend(cover_prechecks(data))
     for q, queue in enumerate(data.queues):
         if int(data.need[q].sum()) and not any(q in a.skills for a in data.agents):
             warnings.append(f"queue {queue}: demand but no agent has the skill")
     return clashes, warnings
+
+
+def cover_able(data: ProblemData, row: CoverRow) -> set[int]:
+    """Agents with a candidate shift that counts for ``row`` (contract templates, availability,
+    time off and opening hours allowing)."""
+    return {data.candidates[c].agent for c in row.candidates}
+
+
+def cover_prechecks(data: ProblemData) -> list[str]:
+    """Cover rows no roster can meet, by counting agents (see the module docstring)."""
+    clashes: list[str] = []
+    by_day: dict[int, list[CoverRow]] = defaultdict(list)
+    for row in data.cover:
+        by_day[row.day].append(row)
+        able = cover_able(data, row)
+        where = row.describe(data.date(row.day))
+        if len(able) < row.min:
+            clashes.append(
+                f"shift cover {where}: needs at least {row.min} shift(s) but only {len(able)} "
+                "agent(s) could work one that day (contract templates, availability, time off)"
+            )
+        pinned = sum(
+            1
+            for spec in data.agents
+            if row.day in spec.pinned_days
+            and all(c in row.candidates for c in spec.candidates[row.day])
+        )
+        if row.max is not None and pinned > row.max:
+            clashes.append(
+                f"shift cover {where}: allows at most {row.max} shift(s) but {pinned} pinned "
+                "shift(s) count for it"
+            )
+    for day, rows in sorted(by_day.items()):
+        # Rows sharing no shift need distinct agents: a matching must place all their minima.
+        needy = [r for r in rows if r.min > 0]
+        if len(needy) < 2 or any(
+            a.candidates & b.candidates for i, a in enumerate(needy) for b in needy[i + 1 :]
+        ):
+            continue
+        placed = _matched(data, needy)
+        wanted = sum(r.min for r in needy)
+        if placed < wanted and all(len(cover_able(data, r)) >= r.min for r in needy):
+            labels = ", ".join(f"{r.label} min {r.min}" for r in needy)
+            clashes.append(
+                f"shift cover on {data.date(day):%a} {data.date(day).isoformat()}: rows "
+                f"({labels}) need {wanted} shifts together but the agents able to work them "
+                f"can fill at most {placed} (one shift per agent a day)"
+            )
+    return clashes
+
+
+def _matched(data: ProblemData, rows: list[CoverRow]) -> int:
+    """Most row minima that distinct agents can fill (bipartite matching, augmenting paths)."""
+    slots = [(i, k) for i, row in enumerate(rows) for k in range(row.min)]
+    able = [cover_able(data, row) for row in rows]
+    owner: dict[int, int] = {}  # agent -> slot
+
+    def augment(slot: int, seen: set[int]) -> bool:
+        for a in sorted(able[slots[slot][0]]):
+            if a in seen:
+                continue
+            seen.add(a)
+            if a not in owner or augment(owner[a], seen):
+                owner[a] = slot
+                return True
+        return False
+
+    return sum(augment(s, set()) for s in range(len(slots)))
+
+
+def explain_cover(
+    data: ProblemData, counts: list[tuple[CoverRow, int]], proven: bool = True
+) -> list[str]:
+    """Cover rows the search could not bring within their limits, in words.
+
+    Parameters
+    ----------
+    data
+        The problem.
+    counts
+        Each short (or overfull) row with the shifts the constructed roster gives it.
+    proven
+        Whether CP-SAT proved no roster meets them (else it ran out of time).
+    """
+    if not proven:
+        rows = "; ".join(
+            f"{row.describe(data.date(row.day))} has {got} (min {row.min}"
+            + ("" if row.max is None else f", max {row.max}")
+            + ")"
+            for row, got in counts
+        )
+        return [
+            f"shift cover: no roster meeting every cover row was found in the time given "
+            f"(not proven impossible): {rows}"
+        ]
+    out = []
+    for row, got in counts:
+        where = row.describe(data.date(row.day))
+        able = len(cover_able(data, row))
+        if got < row.min:
+            out.append(
+                f"shift cover {where}: {got} of at least {row.min} shift(s) found; {able} "
+                "agent(s) could work one that day but their contracts, rest, sequences and the "
+                "other cover rows leave no roster with more"
+            )
+        else:
+            out.append(
+                f"shift cover {where}: {got} shift(s) but at most {row.max} allowed; the "
+                "agents' contract minima and pinned shifts leave no roster with fewer"
+            )
+    return out
 
 
 def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
@@ -67,7 +185,7 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
     contract = spec.contract
     plan = Plan.empty(data)
     rm = cpsat_model.build(
-        data, plan, {a: frozenset(range(data.days))}, mode="shifts", guarded=GUARDED
+        data, plan, {a: frozenset(range(data.days))}, mode="shifts", guarded=GUARDED, partial=True
     )
     core = _minimal_core(rm, seed)
     details = {

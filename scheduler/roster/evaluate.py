@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.roster.cpsat.constraints import deferred, fairness, proficiency, switching
+from scheduler.roster.cpsat.constraints import (
+    deferred,
+    fairness,
+    proficiency,
+    shift_cover,
+    switching,
+)
 from scheduler.roster.cpsat.constraints.coverage import base_value
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import ProblemData
@@ -78,6 +84,8 @@ def evaluate(plan: Plan) -> Evaluation:
         before = fairness.carried(spec.ledger)
         totals[a] = {k: before[k] + counts[k] for k in fairness.KINDS}
     terms["fairness_spread"] = fairness.spread_penalty(data, totals)
+    if data.cover:
+        terms["shift_cover"] = shift_cover.penalty(data, shift_cover.counts(data, plan.choice))
     return Evaluation(total=sum(terms.values()), terms=terms)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
+from scheduler.model import Scenario
 from scheduler.roster.problem_data import ProblemData
-from scheduler.roster.result import Roster
+from scheduler.roster.result import CoverCount, Roster
 
 
 def coverage_counts(data: ProblemData, roster: Roster) -> np.ndarray:
@@ -55,3 +58,55 @@ def coverage_frame(data: ProblemData, roster: Roster) -> pd.DataFrame:
         for i, q in enumerate(data.queues)
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def shift_cover_counts(scenario: Scenario, roster: Roster) -> tuple[CoverCount, ...]:
+    """Shifts per shift cover row and day of ``roster``, against each row's limits.
+
+    Read from the scenario and the roster alone (not the solver's candidates), so it checks any
+    roster: a shift counts for the day it starts on when its template is the row's template or
+    has the row's kind.
+
+    Parameters
+    ----------
+    scenario
+        The scenario with its ``shift_cover`` rows.
+    roster
+        The roster to count.
+
+    Returns
+    -------
+    tuple of CoverCount
+        One per row and horizon day the row applies on, in scenario then day order.
+    """
+    if not scenario.shift_cover:
+        return ()
+    kinds = {t.id: t.kind for t in scenario.shift_templates}
+    worked = Counter((s.day, s.template) for s in roster.shifts)
+    out = []
+    for entry, row in enumerate(scenario.shift_cover):
+        for day, date in enumerate(scenario.horizon.dates()):
+            if not row.applies_on(date):
+                continue
+            n = sum(
+                count
+                for (d, template), count in worked.items()
+                if d == day and row.counts(template, kinds.get(template, ""))
+            )
+            out.append(
+                CoverCount(
+                    entry=entry,
+                    label=row.label,
+                    date=date,
+                    day=day,
+                    scheduled=n,
+                    min=row.min,
+                    target=row.target,
+                    max=row.max,
+                    shortfall=max(0, row.min - n),
+                    excess=0 if row.max is None else max(0, n - row.max),
+                    below_target=0 if row.target is None else max(0, row.target - n),
+                    above_target=0 if row.target is None else max(0, n - row.target),
+                )
+            )
+    return tuple(out)

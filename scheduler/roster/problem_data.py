@@ -20,13 +20,20 @@ The value of staff on a queue and interval is a concave function of the head cou
 target (from the staffing curve; linear from 0 below the curve's first point and replaced by its
 upper concave envelope so that gains never increase). Deferred queues add a cumulative backlog
 term (see :mod:`scheduler.roster.cpsat.constraints.deferred`).
+
+Cover by shift type per day (the scenario's ``shift_cover``) becomes one :class:`CoverRow` per
+row and covered day: the candidates that count (their template matches and they start that day)
+and the row's limits, its weights scaled like everything else (see
+:mod:`scheduler.roster.cpsat.constraints.shift_cover`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -168,6 +175,30 @@ class AgentSpec:
     pinned_days: frozenset[int] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class CoverRow:
+    """One cover row of the scenario on one horizon day.
+
+    ``entry`` indexes ``scenario.shift_cover``; ``candidates`` are the candidate shifts (of every
+    agent) that count for the row on ``day``. ``min``/``max`` are hard, ``target`` soft with
+    ``under_cost``/``over_cost`` scaled units per shift below/above it.
+    """
+
+    entry: int
+    day: int
+    label: str
+    candidates: frozenset[int]
+    min: int
+    target: int | None
+    max: int | None
+    under_cost: int
+    over_cost: int
+
+    def describe(self, date: dt.date) -> str:
+        """``shift_cover[0] (kind late) on Tue 2024-01-02``, for messages."""
+        return f"shift_cover[{self.entry}] ({self.label}) on {date:%a} {date.isoformat()}"
+
+
 @dataclass(frozen=True)
 class ProblemData:
     """Everything the roster engine reads, in integer solver units (see the module docstring).
@@ -195,6 +226,11 @@ class ProblemData:
     prof_ref
         ``prof_ref[q, t]`` scaled service value of the marginal required agent, the reference
         an agent's proficiency scales (see :mod:`scheduler.roster.cpsat.constraints.proficiency`).
+    cover
+        Cover rows by shift type per day, in scenario order then day order.
+    cover_of
+        Candidate index -> indices into ``cover`` of the rows it counts for (candidates that
+        count for none are left out).
     """
 
     scenario: Scenario
@@ -222,6 +258,8 @@ class ProblemData:
     forbidden: frozenset[tuple[str, str]]
     previous: Roster | None = None
     messages: tuple[str, ...] = field(default=())
+    cover: tuple[CoverRow, ...] = ()
+    cover_of: Mapping[int, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def n_demand(self) -> int:
@@ -434,6 +472,11 @@ def build_problem(
         )
     for arr in (gains, tail_gain, prof_ref, need, value_curve, due, arrived):
         arr.setflags(write=False)
+    cover = _cover_rows(scenario, templates, candidates)
+    cover_of: dict[int, list[int]] = {}
+    for r, row in enumerate(cover):
+        for c in row.candidates:
+            cover_of.setdefault(c, []).append(r)
     return ProblemData(
         scenario=scenario,
         horizon_start=scenario.horizon.start,
@@ -460,7 +503,42 @@ def build_problem(
         forbidden=frozenset((a, b) for a, b in scenario.rules.forbidden_successions),
         previous=previous,
         messages=tuple(messages),
+        cover=cover,
+        cover_of=MappingProxyType({c: tuple(rows) for c, rows in cover_of.items()}),
     )
+
+
+def _cover_rows(
+    scenario: Scenario, templates: tuple[TemplateSpec, ...], candidates: list[Candidate]
+) -> tuple[CoverRow, ...]:
+    """One :class:`CoverRow` per ``shift_cover`` entry and day it applies on."""
+    if not scenario.shift_cover:
+        return ()
+    by_day_template: dict[tuple[int, int], list[int]] = {}
+    for cand in candidates:
+        by_day_template.setdefault((cand.day, cand.template), []).append(cand.index)
+    rows = []
+    for entry, spec in enumerate(scenario.shift_cover):
+        counted = [i for i, t in enumerate(templates) if spec.counts(t.id, t.kind)]
+        for day, date in enumerate(scenario.horizon.dates()):
+            if not spec.applies_on(date):
+                continue
+            members = frozenset(c for t in counted for c in by_day_template.get((day, t), ()))
+            soft = spec.target is not None
+            rows.append(
+                CoverRow(
+                    entry=entry,
+                    day=day,
+                    label=spec.label,
+                    candidates=members,
+                    min=spec.min,
+                    target=spec.target,
+                    max=spec.max,
+                    under_cost=scale(spec.under_weight) if soft else 0,
+                    over_cost=scale(spec.over_weight) if soft else 0,
+                )
+            )
+    return tuple(rows)
 
 
 def _templates(

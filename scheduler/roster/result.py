@@ -179,6 +179,29 @@ class RosterDiff(Frozen):
     moved_minutes: int = 0
 
 
+class CoverCount(Frozen):
+    """Shifts a roster gives one shift cover row on one day, against the row's limits.
+
+    ``entry`` indexes the scenario's ``shift_cover``; ``label`` says what it counts (``kind
+    late`` or ``template N8``). ``shortfall`` is the shifts missing to ``min`` (a broken hard
+    rule when positive), ``excess`` the shifts above ``max``; ``below_target`` and
+    ``above_target`` are what the soft target prices.
+    """
+
+    entry: int
+    label: str
+    date: dt.date
+    day: int
+    scheduled: int
+    min: int
+    target: int | None = None
+    max: int | None = None
+    shortfall: int = 0
+    excess: int = 0
+    below_target: int = 0
+    above_target: int = 0
+
+
 class Result(Frozen):
     """Everything a solve returns.
 
@@ -205,6 +228,9 @@ class Result(Frozen):
     fairness: tuple[AgentFairness, ...] = ()
     diff: RosterDiff | None = None
     messages: tuple[str, ...] = ()
+    shift_cover: tuple[CoverCount, ...] = Field(
+        default=(), description="per shift cover row and day: scheduled vs min/target/max"
+    )
 
     @property
     def feasible(self) -> bool:

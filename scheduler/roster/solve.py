@@ -4,7 +4,9 @@ The pipeline (DESIGN section 7):
 
 1. :func:`scheduler.roster.diagnose.prechecks` -- arithmetic clashes end the solve at once;
 2. :func:`scheduler.roster.construct.construct` -- each agent's best feasible week in turn
-   (an agent with no feasible week is explained with CP-SAT assumptions);
+   (an agent with no feasible week is explained with CP-SAT assumptions), then
+   :func:`scheduler.roster.cover_repair.repair` for shift cover rows it left outside their
+   limits (rows no roster meets are explained);
 3. :func:`scheduler.roster.rebreak.replace_breaks` and
    :func:`scheduler.roster.allocate.allocate` -- breaks and queues re-placed exactly for the
    shifts chosen;
@@ -28,7 +30,7 @@ from ortools.sat.python import cp_model
 from scheduler.errors import InfeasibleError
 from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
-from scheduler.roster import diagnose, lns
+from scheduler.roster import cover_repair, diagnose, lns
 from scheduler.roster.allocate import allocate
 from scheduler.roster.bounds import Bound, PendingBound
 from scheduler.roster.construct import construct, improve_agents
@@ -37,6 +39,7 @@ from scheduler.roster.cpsat.constraints import fairness as fairness_rules
 from scheduler.roster.cpsat.constraints import preferences as preference_rules
 from scheduler.roster.cpsat.constraints import stability as stability_rules
 from scheduler.roster.evaluate import Evaluation, evaluate, fairness_counts, service_kpis
+from scheduler.roster.kpis import shift_cover_counts
 from scheduler.roster.plan import Plan, plan_from_roster
 from scheduler.roster.problem_data import ProblemData, unscale
 from scheduler.roster.rebreak import replace_breaks
@@ -141,6 +144,14 @@ def solve(
         if pending is not None:
             pending.cancel()
         raise InfeasibleError([diagnose.explain_agent(data, a, params.seed) for a in failed])
+    try:
+        plan = cover_repair.repair(
+            data, plan, params.seed, min(cover_repair.REPAIR_SECONDS, params.time_limit_s)
+        )
+    except InfeasibleError:
+        if pending is not None:
+            pending.cancel()
+        raise
     plan = _polish(plan)
     best_eval = evaluate(plan)
     first_feasible = time.monotonic() - started
@@ -208,6 +219,7 @@ def solve(
         fairness=fairness_report(data, plan),
         diff=roster_diff(data, plan),
         messages=tuple(messages),
+        shift_cover=shift_cover_counts(data.scenario, roster),
     )
 
 

@@ -2,7 +2,8 @@
 
 Used by the ValidateRoster RPC, by planners who edit a roster by hand, and by the tests of the
 solver (a roster the engine returns must validate clean). It reads the scenario's rules directly
-rather than the solver's candidate set, so it also catches an engine bug.
+rather than the solver's candidate set, so it also catches an engine bug. Rules over the whole
+roster (shift cover minima and maxima per day) are reported with agent ``*``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.cpsat.constraints import availability, pinned
 from scheduler.roster.cpsat.constraints.contracts import week_limits
+from scheduler.roster.kpis import shift_cover_counts
 from scheduler.roster.problem_data import ProblemData
 from scheduler.roster.result import Roster, Shift
 
@@ -76,7 +78,34 @@ def validate_roster(data: ProblemData, roster: Roster) -> list[Violation]:
         out.extend(_check_shift(data, shift))
     for spec in data.agents:
         out.extend(_check_week(data, spec.index, by_agent.get(spec.id, {})))
+    out.extend(_check_cover(data, roster))
     return sorted(out, key=lambda v: (v.agent, -1 if v.day is None else v.day, v.rule))
+
+
+def _check_cover(data: ProblemData, roster: Roster) -> list[Violation]:
+    """Shift cover rows below their minimum or above their maximum on a day."""
+    out = []
+    for row in shift_cover_counts(data.scenario, roster):
+        where = f"shift_cover[{row.entry}] ({row.label}) on {row.date.isoformat()}"
+        if row.shortfall:
+            out.append(
+                Violation(
+                    "shift_cover",
+                    "*",
+                    row.day,
+                    f"{where}: {row.scheduled} shift(s) < min {row.min}",
+                )
+            )
+        if row.excess:
+            out.append(
+                Violation(
+                    "shift_cover",
+                    "*",
+                    row.day,
+                    f"{where}: {row.scheduled} shift(s) > max {row.max}",
+                )
+            )
+    return out
 
 
 def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:

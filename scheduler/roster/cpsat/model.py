@@ -8,6 +8,10 @@ The same builder serves three uses:
   the concave service value (the large-neighbourhood search, or everything for tiny cases);
 - any mode with assumption literals on the rule families (diagnosis).
 
+``partial=True`` says the fixed part of the plan is still being built (the constructive
+heuristic's one-agent models, diagnosis of one agent): rules over the whole roster that agents
+placed later may still meet (a shift cover minimum) are then left out.
+
 Families are registered in an explicit order in :data:`FAMILIES`; each adds its hard constraints
 and returns penalty terms, and only :mod:`scheduler.roster.cpsat.objective` minimises.
 """
@@ -33,6 +37,7 @@ from scheduler.roster.cpsat.constraints import (
     proficiency,
     rest,
     sequences,
+    shift_cover,
     stability,
     switching,
 )
@@ -57,6 +62,7 @@ class RosterModel:
     breaks: breaks.BreakVars | None = None
     flows: coverage.CoverageVars | None = None
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    partial: bool = False
 
     def require(self, family: str, constraint: object) -> None:
         """Add a hard constraint of ``family``, guarded by its assumption literal if any.
@@ -85,6 +91,7 @@ FAMILIES: tuple[tuple[str, Family], ...] = (
     ("switching", switching.add),
     ("deferred", deferred.add),
     ("contracts", contracts.add),
+    ("shift_cover", shift_cover.add),
     ("sequences", sequences.add),
     ("rest", rest.add),
     ("fairness", fairness.add),
@@ -102,6 +109,7 @@ def build(
     mode: Mode = "full",
     scores: dict[int, int] | None = None,
     guarded: tuple[str, ...] = (),
+    partial: bool = False,
 ) -> RosterModel:
     """Build the model of the free agent-days with the rest of ``plan`` fixed.
 
@@ -120,9 +128,11 @@ def build(
     guarded
         Families whose hard constraints are enforced only under an assumption literal
         (``rm.guards[family]``), for diagnosis.
+    partial
+        The fixed part of ``plan`` is incomplete (see the module docstring).
     """
     model = cp_model.CpModel()
-    rm = RosterModel(data, plan, mode, model, Variables(model, data, plan, free))
+    rm = RosterModel(data, plan, mode, model, Variables(model, data, plan, free), partial=partial)
     for family in guarded:
         rm.guards[family] = model.new_bool_var(f"rule[{family}]")
     for _, add_family in FAMILIES:

@@ -1,0 +1,112 @@
+"""Cover by shift type per day: hard minimum and maximum, soft target, over the shift choice.
+
+Maths: for cover row ``r`` (a ``shift_cover`` entry on one day ``d``) with ``S_r`` the candidate
+shifts that count for it (their template has the row's kind, or is the row's template, and they
+start on day ``d``), the number of shifts worked is
+
+    N_r = sum_{c in S_r} x_c
+
+over the shift-choice booleans ``x_c`` (an agent works at most one shift a day, so ``N_r`` counts
+agents). Then
+
+- hard: ``min_r <= N_r`` and, when a maximum is given, ``N_r <= max_r``;
+- soft, when a target ``T_r`` is given: integer slacks ``under_r >= T_r - N_r`` and
+  ``over_r >= N_r - T_r`` (both ``>= 0``), priced ``under_cost_r * under_r +
+  over_cost_r * over_r`` in scaled units (minimisation makes each slack the positive part).
+  A weight of 0 creates no slack variable; a row without a target creates none.
+
+In a neighbourhood the agents left fixed contribute the constant ``F_r`` (their incumbent
+shifts that count), so ``N_r = F_r + sum_{c in S_r, c free} x_c``: the limits hold for the whole
+roster, not just the freed part. A row no freed agent can change is a constant; its penalty
+enters the term's constant and its hard limits are the incumbent's business (nothing here can
+repair them).
+
+While the roster is still being built (``rm.partial``: the constructive heuristic's one-agent
+models, diagnosis of one agent's week) the fixed part is incomplete, so the minimum is left out
+(agents placed later may still meet it); the maximum stays, because placing more agents only
+raises ``N_r``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.roster.cpsat.objective import Term
+
+if TYPE_CHECKING:
+    from scheduler.roster.cpsat.model import RosterModel
+    from scheduler.roster.problem_data import CoverRow, ProblemData
+
+
+def counts(data: ProblemData, choice: np.ndarray) -> np.ndarray:
+    """Shifts counting for each cover row under ``choice[a, d]`` (candidate index or -1)."""
+    out = np.zeros(len(data.cover), dtype=np.int64)
+    if not data.cover:
+        return out
+    for c in choice[choice >= 0].tolist():
+        for r in data.cover_of.get(int(c), ()):
+            out[r] += 1
+    return out
+
+
+def row_penalty(row: CoverRow, count: int) -> int:
+    """Scaled soft penalty of ``count`` shifts against the row's target (0 without one)."""
+    if row.target is None:
+        return 0
+    return row.under_cost * max(0, row.target - count) + row.over_cost * max(0, count - row.target)
+
+
+def penalty(data: ProblemData, row_counts: np.ndarray) -> int:
+    """Scaled soft penalty of every row (the term :func:`add` encodes)."""
+    return sum(row_penalty(row, int(n)) for row, n in zip(data.cover, row_counts, strict=True))
+
+
+def add(rm: RosterModel) -> list[Term]:
+    """Add the cover rows the free agent-days can change; price the targets."""
+    data, v, model = rm.data, rm.vars, rm.model
+    if not data.cover:
+        return []
+    variables: list[cp_model.IntVar] = []
+    coeffs: list[int] = []
+    constant = 0
+    for row in data.cover:
+        free = [c for c in sorted(row.candidates) if c in v.x]
+        fixed = _fixed_count(rm, row)
+        if not free:
+            constant += row_penalty(row, fixed)
+            continue
+        # Each agent works at most one shift a day: the free part adds at most one per agent.
+        reach = fixed + len({data.candidates[c].agent for c in free})
+        count = cp_model.LinearExpr.sum([v.x[c] for c in free]) + fixed
+        if not rm.partial and row.min > fixed:
+            rm.require("shift_cover", count >= row.min)
+        if row.max is not None and reach > row.max:
+            rm.require("shift_cover", count <= row.max)
+        if row.target is None:
+            continue
+        name = f"{row.label.replace(' ', ':')},d{row.day}"
+        if row.under_cost and row.target > fixed:
+            under = model.new_int_var(0, row.target - fixed, f"cover_under[{name}]")
+            model.add(under + count >= row.target)
+            variables.append(under)
+            coeffs.append(row.under_cost)
+        if row.over_cost and reach > row.target:
+            over = model.new_int_var(0, reach - row.target, f"cover_over[{name}]")
+            model.add(over >= count - row.target)
+            variables.append(over)
+            coeffs.append(row.over_cost)
+    expr = cp_model.LinearExpr.weighted_sum(variables, coeffs) if variables else 0
+    return [Term("shift_cover", expr, constant)]
+
+
+def _fixed_count(rm: RosterModel, row: CoverRow) -> int:
+    """Shifts of agents whose day ``row.day`` is fixed that count for the row."""
+    plan, v = rm.plan, rm.vars
+    total = 0
+    for a, c in enumerate(plan.choice[:, row.day].tolist()):
+        if c >= 0 and c in row.candidates and not v.is_free(a, row.day):
+            total += 1
+    return total
