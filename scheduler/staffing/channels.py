@@ -40,6 +40,7 @@ lateness per agent-minute late rather than enforcing 100 %.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -365,6 +366,88 @@ def deferred_profile(
     np.add.at(diff, last, -rate)
     result: FloatArray = np.cumsum(diff[:-1]) * open_ / interval_minutes
     return result
+
+
+def integer_deferred_need(
+    profile: ArrayLike,
+    work_minutes: ArrayLike,
+    agent_minutes: float,
+    deadline_minutes: float,
+    interval_minutes: int,
+    *,
+    due_minutes: ArrayLike | None = None,
+    allowed: ArrayLike | None = None,
+) -> NDArray[np.int64]:
+    """Whole agents per interval whose capacity keeps up with a deferred-work profile.
+
+    Deferred work is judged by cumulative capacity, so the profile is rounded over its running
+    sum, not interval by interval (rounding each interval up asked for a whole agent wherever a
+    fraction would do, several times the week's work on thin queues). Capacity before the work
+    has arrived is wasted, so the running sum counts only the work actually processed:
+    ``n[t] = ceil((F[t] - D[t-1]) / c)`` with ``F`` the profile's cumulative work, ``c`` one
+    agent's capacity per interval and ``D[t] = min(D[t-1] + c n[t], A[t])`` the work processed
+    by the end of ``t`` out of ``A[t]`` arrived. Then the fluid FIFO backlog
+    (:func:`simulate_backlog`, uniform arrivals within an interval) is checked, and where work
+    due inside the horizon would still be late one agent is added in the last allowed interval
+    before it is due, until none is.
+
+    Parameters
+    ----------
+    profile
+        Work-minutes per interval the deadline-driven profile processes (see
+        :func:`deferred_profile`, times the interval).
+    work_minutes
+        Agent-minutes of work arriving per interval.
+    agent_minutes
+        Work-minutes one scheduled agent clears per interval (after shrinkage and occupancy).
+    deadline_minutes, interval_minutes, due_minutes
+        As for :func:`simulate_backlog`.
+    allowed
+        Intervals where agents may be scheduled (default all).
+
+    Returns
+    -------
+    numpy.ndarray
+        Agents per interval (integers, zero where not allowed).
+    """
+    prof = np.asarray(profile, dtype=np.float64)
+    work = np.asarray(work_minutes, dtype=np.float64)
+    n = prof.size
+    ok = np.ones(n, dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
+    if agent_minutes <= 0:
+        raise ValueError(f"agent_minutes must be positive, got {agent_minutes}")
+    target = np.cumsum(prof)
+    arrived = np.cumsum(work)
+    need = np.zeros(n, dtype=np.int64)
+    done = 0.0
+    for t in range(n):
+        short = target[t] - done
+        if ok[t] and short > 1e-9 * (1.0 + target[t]):
+            need[t] = math.ceil(short / agent_minutes - 1e-9)
+        done = min(done + need[t] * agent_minutes, arrived[t])
+    due = (
+        np.arange(n) * interval_minutes + deadline_minutes
+        if due_minutes is None
+        else np.asarray(due_minutes, dtype=np.float64)
+    )
+    horizon_end = n * interval_minutes
+    open_idx = np.flatnonzero(ok)
+    for _ in range(4 * n):
+        late = simulate_backlog(
+            work, need * agent_minutes, deadline_minutes, interval_minutes, due_minutes=due
+        ).within_deadline
+        # Work due after the horizon may be finished after it: not this horizon's need.
+        # One interval of slack: work arriving late in an interval is due that much later.
+        fix = (late < 1.0 - 1e-6) & (work > 0) & (due + interval_minutes <= horizon_end)
+        if not fix.any():
+            break
+        i = int(np.argmax(fix))
+        last = min(math.ceil(due[i] / interval_minutes), n) - 1
+        window = open_idx[(open_idx >= i) & (open_idx <= last)]
+        if window.size == 0:
+            break
+        need[window[-1]] += 1
+    return need
 
 
 @dataclass(frozen=True)

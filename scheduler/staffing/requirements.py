@@ -58,6 +58,7 @@ from scheduler.staffing.channels import (
     curve_metric,
     deferred_profile,
     effective_concurrency,
+    integer_deferred_need,
     queue_metrics_for,
     simulate_backlog,
     size_queue,
@@ -301,10 +302,17 @@ def _deferred_rows(
     grid_work[pos] = work
     profile = deferred_profile(
         grid_work, starts, deadline, interval_minutes, due_minutes=due, open_minutes=open_
-    )[pos]
-    required = profile / queue.max_occupancy
-    required_int = np.ceil(required - 1e-9).astype(np.int64)
-    need = scheduled_from_productive(required_int, queue.shrinkage)
+    )
+    required = profile[pos] / queue.max_occupancy
+    allowed = np.zeros(n_grid, dtype=bool)
+    allowed[pos] = open_ > 0
+    agent_minutes = float(deferred_capacity_minutes(queue, 1.0, interval_minutes))
+    need = integer_deferred_need(
+        profile * interval_minutes, grid_work, agent_minutes, deadline, interval_minutes,
+        due_minutes=due, allowed=allowed,
+    )[pos]  # fmt: skip
+    # Productive agents in whole numbers, for the table only: the same need before shrinkage.
+    required_int = np.ceil(need * (1.0 - queue.shrinkage) - 1e-9).astype(np.int64)
     grid_cap = np.zeros(n_grid)
     grid_cap[pos] = deferred_capacity_minutes(queue, need, interval_minutes)
     backlog = simulate_backlog(grid_work, grid_cap, deadline, interval_minutes, due_minutes=due)

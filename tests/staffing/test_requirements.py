@@ -145,3 +145,37 @@ def test_many_bad_rows_are_summarised(voice: Queue) -> None:
     with pytest.raises(InputError) as err:
         build_requirements(negative, [voice], 30)
     assert len(err.value.problems) == 51 and "30 more" in str(err.value)
+
+
+def test_thin_deferred_queue_is_rounded_once_over_the_running_sum() -> None:
+    """0.3 agents per interval with 30 % shrinkage asks for ~0.43 an interval, not 2 each."""
+    thin = _queue(
+        id="backoffice",
+        channel="back_office",
+        goal={"service_level": 0.9, "deadline_minutes": 120},
+        shrinkage=0.3,
+    )
+    # 9 agent-minutes of work arriving each half hour (0.3 agents) for 16 intervals, then none.
+    offered = [1.0] * 16 + [0.0] * 8
+    req = build_requirements(_forecast("backoffice", offered, aht=540.0), [thin], 30)
+    fractional = req["required_agents"].to_numpy() / 0.7
+    scheduled = req["scheduled_needed"].to_numpy()
+    assert scheduled.max() == 1, "one interval never needs 2 agents here"
+    # The day's agent-intervals stay near the work after shrinkage (6.9): whole agents waste
+    # some capacity while work trickles in (before: 2 agents in each of 19 intervals, 38).
+    assert np.ceil(fractional.sum()) <= scheduled.sum() <= 1.5 * fractional.sum()
+    # Never behind the work processed by the fractional profile by more than rounding.
+    ahead = np.cumsum(scheduled) - np.cumsum(fractional)
+    assert (ahead > -1.0).all()
+    # And the backlog model says that schedule clears all the work within the deadline.
+    assert req["service_level"].min() >= 1 - 1e-6
+    assert (req["required_int"].to_numpy() <= scheduled).all()
+
+
+def test_capacity_before_the_work_arrives_is_not_counted() -> None:
+    """A tail of work after a busy spell still gets an agent of its own."""
+    bo = _queue(id="bo", channel="back_office", goal={"deadline_minutes": 60})
+    req = build_requirements(_forecast("bo", [90.0, 0, 0, 3.0, 0, 0, 0, 0], aht=600.0), [bo], 30)
+    scheduled = req["scheduled_needed"].to_numpy()
+    assert scheduled[3:5].sum() >= 1, "the late work needs capacity after it arrives"
+    assert req["service_level"].min() >= 1 - 1e-6
