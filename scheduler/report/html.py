@@ -2,7 +2,8 @@
 
 Sections, in reading order: header (site, week, solver status), KPI cards, service level per
 queue and day, coverage vs requirement per queue, the day-by-day Gantt, the roster grid, fairness
-per agent, changes against the previous roster, and the solver's figures and messages. Charts are
+per agent, shift cover per day (when the scenario asks for any), changes against the previous
+roster, and the solver's figures and messages. Charts are
 inline SVG and the CSS is embedded, so the file opens offline and prints cleanly; every string
 that comes from input (names, ids, messages) is escaped.
 """
@@ -32,6 +33,7 @@ from scheduler.report.style import (
     SHORTFALL_COLOUR,
 )
 from scheduler.report.style import queue_colours as make_queue_colours
+from scheduler.roster.kpis import shift_cover_counts
 from scheduler.roster.result import Result
 
 # The CSS twin of the Gantt's SVG hatch, so the legend matches the bars.
@@ -44,6 +46,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("shifts", "Shifts by day"),
     ("grid", "Roster grid"),
     ("fairness", "Fairness"),
+    ("cover", "Shift cover"),
     ("diff", "Changes"),
     ("solver", "Solver"),
 )
@@ -418,6 +421,13 @@ def render_report(
             tables.fairness_table(result.fairness, agents),
             "Paid hours against each contract's target, and how the unsocial shifts and "
             "wishes were shared this horizon.",
+        )
+    if scenario.shift_cover:
+        body["cover"] = _section(
+            "cover",
+            tables.shift_cover_table(shift_cover_counts(scenario, result.roster)),
+            "Shifts of each kind (or template) the scenario asks for, counted on the day they "
+            "start, against the rows' minimum, target and maximum.",
         )
     if result.diff is not None:
         body["diff"] = _section(

@@ -1,4 +1,4 @@
-"""HTML tables of the report: service per queue and day, roster grid, fairness, diff.
+"""HTML tables of the report: service per queue and day, roster grid, fairness, shift cover, diff.
 
 Every cell's text goes through :func:`html.escape`; callers pass plain strings.
 """
@@ -14,7 +14,7 @@ import pandas as pd
 
 from scheduler.model import Agent, Queue, Scenario
 from scheduler.report.labels import day_label, goal_text, number, percent, queue_label, signed_hours
-from scheduler.roster.result import AgentFairness, Roster, RosterDiff, Shift
+from scheduler.roster.result import AgentFairness, CoverCount, Roster, RosterDiff, Shift
 
 NEAR_MISS = 0.05
 """A service level this far below its goal is amber rather than red."""
@@ -244,6 +244,49 @@ def fairness_table(fairness: Sequence[AgentFairness], agents: Mapping[str, Agent
     rows = [_fairness_row(e, agents.get(e.agent)) for e in ordered]
     rows.append(_fairness_total(ordered))
     return table(head, rows)
+
+
+def _cover_class(row: CoverCount) -> str:
+    """Red when a hard limit breaks, amber off target, green on it (plain without a target)."""
+    if row.shortfall or row.excess:
+        return "bad"
+    if row.below_target or row.above_target:
+        return "near"
+    return "good" if row.target is not None else ""
+
+
+def shift_cover_table(rows: Sequence[CoverCount]) -> str:
+    """Per shift cover row and day: shifts scheduled against min, target and max.
+
+    Parameters
+    ----------
+    rows
+        Counts from :func:`scheduler.roster.kpis.shift_cover_counts`.
+
+    Returns
+    -------
+    str
+        The table markup.
+    """
+    head = [
+        cell(name, "l" if i < 2 else "", "th")
+        for i, name in enumerate(
+            ("Day", "Shifts of", "Scheduled", "Min", "Target", "Max", "Short of min")
+        )
+    ]
+    body = []
+    for row in sorted(rows, key=lambda r: (r.day, r.entry)):
+        cells = [
+            cell(day_label(row.date), "l"),
+            cell(row.label, "l"),
+            cell(str(row.scheduled), _cover_class(row)),
+            cell(str(row.min)),
+            cell("—" if row.target is None else str(row.target)),
+            cell("—" if row.max is None else str(row.max)),
+            cell(str(row.shortfall) if row.shortfall else "—", "bad" if row.shortfall else ""),
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return table(head, body)
 
 
 def diff_table(diff: RosterDiff, start: dt.date, agents: Mapping[str, Agent]) -> str:

@@ -1,15 +1,21 @@
-"""Coverage and KPIs of a roster, as plain tables for the staffing evaluator and the report."""
+"""Coverage and KPIs of a roster, as plain tables for the staffing evaluator and the report.
+
+Light on imports (the solver's stack only for type checking), so the report can use it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from scheduler.model import Scenario
-from scheduler.roster.problem_data import ProblemData
 from scheduler.roster.result import CoverCount, Roster
+
+if TYPE_CHECKING:
+    from scheduler.roster.problem_data import ProblemData
 
 
 def coverage_counts(data: ProblemData, roster: Roster) -> np.ndarray:

@@ -278,8 +278,30 @@ class FairnessLedgerEntry(_message.Message):
     minutes_vs_target: int
     def __init__(self, agent: _Optional[str] = ..., weekends_worked: _Optional[int] = ..., nights_worked: _Optional[int] = ..., late_finishes: _Optional[int] = ..., early_starts: _Optional[int] = ..., minutes_vs_target: _Optional[int] = ...) -> None: ...
 
+class ShiftCover(_message.Message):
+    __slots__ = ("kind", "template", "dates", "weekdays", "min", "target", "max", "under_weight", "over_weight")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    DATES_FIELD_NUMBER: _ClassVar[int]
+    WEEKDAYS_FIELD_NUMBER: _ClassVar[int]
+    MIN_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    UNDER_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    OVER_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    template: str
+    dates: _containers.RepeatedScalarFieldContainer[str]
+    weekdays: _containers.RepeatedScalarFieldContainer[str]
+    min: int
+    target: int
+    max: int
+    under_weight: float
+    over_weight: float
+    def __init__(self, kind: _Optional[str] = ..., template: _Optional[str] = ..., dates: _Optional[_Iterable[str]] = ..., weekdays: _Optional[_Iterable[str]] = ..., min: _Optional[int] = ..., target: _Optional[int] = ..., max: _Optional[int] = ..., under_weight: _Optional[float] = ..., over_weight: _Optional[float] = ...) -> None: ...
+
 class Scenario(_message.Message):
-    __slots__ = ("site", "horizon", "queues", "contracts", "shift_templates", "agents", "rules", "fairness_ledger")
+    __slots__ = ("site", "horizon", "queues", "contracts", "shift_templates", "agents", "rules", "fairness_ledger", "shift_cover")
     SITE_FIELD_NUMBER: _ClassVar[int]
     HORIZON_FIELD_NUMBER: _ClassVar[int]
     QUEUES_FIELD_NUMBER: _ClassVar[int]
@@ -288,6 +310,7 @@ class Scenario(_message.Message):
     AGENTS_FIELD_NUMBER: _ClassVar[int]
     RULES_FIELD_NUMBER: _ClassVar[int]
     FAIRNESS_LEDGER_FIELD_NUMBER: _ClassVar[int]
+    SHIFT_COVER_FIELD_NUMBER: _ClassVar[int]
     site: Site
     horizon: Horizon
     queues: _containers.RepeatedCompositeFieldContainer[Queue]
@@ -296,4 +319,5 @@ class Scenario(_message.Message):
     agents: _containers.RepeatedCompositeFieldContainer[Agent]
     rules: Rules
     fairness_ledger: _containers.RepeatedCompositeFieldContainer[FairnessLedgerEntry]
-    def __init__(self, site: _Optional[_Union[Site, _Mapping]] = ..., horizon: _Optional[_Union[Horizon, _Mapping]] = ..., queues: _Optional[_Iterable[_Union[Queue, _Mapping]]] = ..., contracts: _Optional[_Iterable[_Union[Contract, _Mapping]]] = ..., shift_templates: _Optional[_Iterable[_Union[ShiftTemplate, _Mapping]]] = ..., agents: _Optional[_Iterable[_Union[Agent, _Mapping]]] = ..., rules: _Optional[_Union[Rules, _Mapping]] = ..., fairness_ledger: _Optional[_Iterable[_Union[FairnessLedgerEntry, _Mapping]]] = ...) -> None: ...
+    shift_cover: _containers.RepeatedCompositeFieldContainer[ShiftCover]
+    def __init__(self, site: _Optional[_Union[Site, _Mapping]] = ..., horizon: _Optional[_Union[Horizon, _Mapping]] = ..., queues: _Optional[_Iterable[_Union[Queue, _Mapping]]] = ..., contracts: _Optional[_Iterable[_Union[Contract, _Mapping]]] = ..., shift_templates: _Optional[_Iterable[_Union[ShiftTemplate, _Mapping]]] = ..., agents: _Optional[_Iterable[_Union[Agent, _Mapping]]] = ..., rules: _Optional[_Union[Rules, _Mapping]] = ..., fairness_ledger: _Optional[_Iterable[_Union[FairnessLedgerEntry, _Mapping]]] = ..., shift_cover: _Optional[_Iterable[_Union[ShiftCover, _Mapping]]] = ...) -> None: ...
