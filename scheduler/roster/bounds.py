@@ -41,6 +41,10 @@ For class ``C`` with ``m_C`` members:
   ``N`` the class total, ``sum_i f_k(n_i) >= m_C f_k(N / m_C)`` (Jensen), imposed through the
   tangent lines of the convex envelope of ``f_k``:
   ``phi[C, k] >= m_C f_k(j) + (f_k(j + 1) - f_k(j)) (N - m_C j)`` for every ``j``;
+- shift cover (:mod:`.shift_cover`), per row ``r``: the count ``N_r = sum_{c in S_r} y[c]``
+  over the classes' candidates that count (identical agents' candidates count alike), exactly:
+  ``min_r <= N_r <= max_r``, ``under_r >= T_r - N_r`` and ``over_r >= N_r - T_r`` priced
+  ``under_cost`` and ``over_cost`` (both slacks ``>= 0``);
 - costs: ``sum_c cost(c) y[c] + sum_d off_cost(d) (m_C - sum_{c on d} y[c])``;
 - proficiency: a class's work in ``t`` is priced ``-(max_{a in C, q} (p[a, q] - 1) g_ref[q, t] +
   1/2)``, the best adjustment any member could get on any of its queues (exact for one skill and
@@ -68,7 +72,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from scheduler.roster.cpsat.constraints import fairness, proficiency
+from scheduler.roster.cpsat.constraints import fairness, proficiency, shift_cover
 from scheduler.roster.cpsat.constraints.contracts import week_limits
 from scheduler.roster.problem_data import Candidate, ProblemData, unscale
 
@@ -193,8 +197,16 @@ def build_lp(data: ProblemData) -> _Lp:
     lp = _Lp()
     # work[g][t]: (column, coefficient) pairs making up the work of skill group g in t.
     work: dict[int, dict[int, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
+    shift_cols: dict[int, int] = {}
+    # duty[g]: shift columns of skill group g by the interval they start and end in.
+    duty: dict[int, tuple[dict[int, list[int]], dict[int, list[int]]]] = defaultdict(
+        lambda: (defaultdict(list), defaultdict(list))
+    )
     for members in _classes(data):
-        _add_class(data, lp, members, work)
+        shift_cols.update(_add_class(data, lp, members, work, duty))
+    for g, (starts, ends) in sorted(duty.items()):
+        _add_on_duty(lp, starts, ends, work[g])
+    _add_shift_cover(data, lp, shift_cols)
     n_terms: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     valued = _valued(data)
     for g, by_t in work.items():
@@ -374,8 +386,9 @@ def _add_class(
     lp: _Lp,
     members: list[int],
     work: dict[int, dict[int, list[tuple[int, float]]]],
-) -> None:
-    """Columns and rows of one class of identical agents."""
+    duty: dict[int, tuple[dict[int, list[int]], dict[int, list[int]]]],
+) -> dict[int, int]:
+    """Columns and rows of one class of identical agents; its shift columns by candidate."""
     rep = data.agents[members[0]]
     m = float(len(members))
     contract = rep.contract
@@ -462,29 +475,24 @@ def _add_class(
         lp.row([(c, 1.0) for c in weekend_cols], -INF, m * contract.max_weekends)
     _add_fairness(data, lp, rep.ledger, m, weekend_cols, total)
     # Work per interval: on duty minus breaks, credited to the class's skill group. On duty is
-    # a running sum (starts minus ends) so each shift column enters two rows, not one per
-    # interval it covers: a much sparser LP.
+    # kept per skill group (the group's running sum of starts minus ends, built by
+    # :func:`build_lp`), so each shift column enters two rows, not one per interval it covers;
+    # the class's price of a working interval is folded into its shift columns' costs.
     parts: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    starts: dict[int, list[int]] = defaultdict(list)
-    ends: dict[int, list[int]] = defaultdict(list)
+    starts, ends = duty[rep.group]
+    prices: dict[int, float] = {}
+
+    def price(t: int) -> float:
+        if t not in prices:
+            prices[t] = _proficiency_price(data, members, t)
+        return prices[t]
+
     for d in range(data.days):
         for cand in by_day[d]:
-            starts[cand.first].append(y[cand.index])
-            ends[cand.last].append(y[cand.index])
-    if starts:
-        on_duty: int | None = None
-        for t in range(min(starts), max(ends)):
-            if on_duty is not None and t not in starts and t not in ends:
-                parts[t].append((on_duty, 1.0))
-                continue
-            now = lp.col()
-            terms = [(now, 1.0)] + [(c, -1.0) for c in starts.get(t, [])]
-            terms += [(c, 1.0) for c in ends.get(t, [])]
-            if on_duty is not None:
-                terms.append((on_duty, -1.0))
-            lp.row(terms, 0.0, 0.0)
-            parts[t].append((now, 1.0))
-            on_duty = now
+            col = y[cand.index]
+            starts[cand.first].append(col)
+            ends[cand.last].append(col)
+            lp.cost[col] += sum(price(t) for t in range(cand.first, cand.last))
     for d in range(data.days):
         by_template: dict[int, list[Candidate]] = defaultdict(list)
         for cand in by_day[d]:
@@ -492,10 +500,54 @@ def _add_class(
         for p, cands in sorted(by_template.items()):
             _add_breaks(data, lp, p, cands, y, parts)
     for t, terms in parts.items():
-        price = _proficiency_price(data, members, t)
         for c, v in terms:
-            lp.cost[c] += price * v
+            lp.cost[c] += price(t) * v
         work[rep.group][t].extend(terms)
+    return y
+
+
+def _add_on_duty(
+    lp: _Lp,
+    starts: dict[int, list[int]],
+    ends: dict[int, list[int]],
+    parts: dict[int, list[tuple[int, float]]],
+) -> None:
+    """On duty in each interval as a running sum of shift starts minus shift ends."""
+    if not starts:
+        return
+    on_duty: int | None = None
+    for t in range(min(starts), max(ends)):
+        if on_duty is not None and t not in starts and t not in ends:
+            parts[t].append((on_duty, 1.0))
+            continue
+        now = lp.col()
+        terms = [(now, 1.0)] + [(c, -1.0) for c in starts.get(t, [])]
+        terms += [(c, 1.0) for c in ends.get(t, [])]
+        if on_duty is not None:
+            terms.append((on_duty, -1.0))
+        lp.row(terms, 0.0, 0.0)
+        parts[t].append((now, 1.0))
+        on_duty = now
+
+
+def _add_shift_cover(data: ProblemData, lp: _Lp, shift_cols: dict[int, int]) -> None:
+    """Cover rows over the classes' shift columns: hard limits as rows, target slacks priced."""
+    for row in data.cover:
+        terms = [(shift_cols[c], 1.0) for c in sorted(row.candidates) if c in shift_cols]
+        if not terms:
+            # Nobody can work the row (prechecks stop a minimum): its penalty is a constant.
+            lp.offset += shift_cover.row_penalty(row, 0)
+            continue
+        if row.min > 0 or row.max is not None:
+            lp.row(terms, float(row.min), INF if row.max is None else float(row.max))
+        if row.target is None:
+            continue
+        if row.under_cost:
+            under = lp.col(float(row.under_cost), 0.0, INF)
+            lp.row([(under, 1.0), *terms], float(row.target), INF)
+        if row.over_cost:
+            over = lp.col(float(row.over_cost), 0.0, INF)
+            lp.row([(over, 1.0)] + [(c, -v) for c, v in terms], -float(row.target), INF)
 
 
 def _add_fairness(
