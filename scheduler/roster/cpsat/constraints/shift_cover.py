@@ -69,27 +69,33 @@ def add(rm: RosterModel) -> list[Term]:
     data, v, model = rm.data, rm.vars, rm.model
     if not data.cover:
         return []
+    fixed = _fixed_counts(rm)
+    # Free shift variables per row, gathered from the (few) free candidates, not the rows.
+    free: dict[int, list[int]] = {}
+    for c in v.x:
+        for r in data.cover_of.get(c, ()):
+            free.setdefault(r, []).append(c)
     variables: list[cp_model.IntVar] = []
     coeffs: list[int] = []
     constant = 0
-    for row in data.cover:
-        free = [c for c in sorted(row.candidates) if c in v.x]
-        fixed = _fixed_count(rm, row)
-        if not free:
-            constant += row_penalty(row, fixed)
+    for r, row in enumerate(data.cover):
+        base = int(fixed[r])
+        if r not in free:
+            constant += row_penalty(row, base)
             continue
+        cands = free[r]
         # Each agent works at most one shift a day: the free part adds at most one per agent.
-        reach = fixed + len({data.candidates[c].agent for c in free})
-        count = cp_model.LinearExpr.sum([v.x[c] for c in free]) + fixed
-        if not rm.partial and row.min > fixed:
+        reach = base + len({data.candidates[c].agent for c in cands})
+        count = cp_model.LinearExpr.sum([v.x[c] for c in cands]) + base
+        if not rm.partial and row.min > base:
             rm.require("shift_cover", count >= row.min)
         if row.max is not None and reach > row.max:
             rm.require("shift_cover", count <= row.max)
         if row.target is None:
             continue
         name = f"{row.label.replace(' ', ':')},d{row.day}"
-        if row.under_cost and row.target > fixed:
-            under = model.new_int_var(0, row.target - fixed, f"cover_under[{name}]")
+        if row.under_cost and row.target > base:
+            under = model.new_int_var(0, row.target - base, f"cover_under[{name}]")
             model.add(under + count >= row.target)
             variables.append(under)
             coeffs.append(row.under_cost)
@@ -102,11 +108,10 @@ def add(rm: RosterModel) -> list[Term]:
     return [Term("shift_cover", expr, constant)]
 
 
-def _fixed_count(rm: RosterModel, row: CoverRow) -> int:
-    """Shifts of agents whose day ``row.day`` is fixed that count for the row."""
-    plan, v = rm.plan, rm.vars
-    total = 0
-    for a, c in enumerate(plan.choice[:, row.day].tolist()):
-        if c >= 0 and c in row.candidates and not v.is_free(a, row.day):
-            total += 1
-    return total
+def _fixed_counts(rm: RosterModel) -> np.ndarray:
+    """Per row, the shifts of fixed agent-days that count (the incumbent's, free days left out)."""
+    choice = rm.plan.choice.copy()
+    for a, days in rm.vars.free.items():
+        for d in days:
+            choice[a, d] = -1
+    return counts(rm.data, choice)
