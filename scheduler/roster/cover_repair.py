@@ -24,7 +24,7 @@ from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import ProblemData
 
 REPAIR_SECONDS = 10.0
-"""Longest a repair model may search (each of the two attempts)."""
+"""Longest the repair may search (both attempts together)."""
 
 
 def broken_rows(data: ProblemData, plan: Plan) -> list[int]:
@@ -49,7 +49,7 @@ def repair(data: ProblemData, plan: Plan, seed: int, time_limit: float = REPAIR_
     seed
         CP-SAT's random seed.
     time_limit
-        Seconds each attempt may take.
+        Seconds both attempts may take together.
 
     Returns
     -------
@@ -70,10 +70,16 @@ def repair(data: ProblemData, plan: Plan, seed: int, time_limit: float = REPAIR_
     if len(touched) < len(data.agents):
         attempts.append(list(range(len(data.agents))))
     proven = False
+    deadline = time.monotonic() + time_limit
     for agents in attempts:
-        found, proven = _solve(data, plan, agents, seed, time_limit)
+        remaining = deadline - time.monotonic()
+        if remaining < 0.05:
+            break
+        found, infeasible = _solve(data, plan, agents, seed, remaining)
         if found is not None:
             return found
+        # Only a model freeing everybody proves that no roster meets the rows.
+        proven = infeasible and len(agents) == len(data.agents)
     counts = shift_cover.counts(data, plan.choice)
     short = [(data.cover[r], int(counts[r])) for r in broken]
     raise InfeasibleError(diagnose.explain_cover(data, short, proven=proven))
