@@ -113,6 +113,13 @@ class SolveParams(Frozen):
     lp_bound: bool = Field(
         default=True, description="solve the LP relaxation (HiGHS) for the bound and the gap"
     )
+    deterministic_time: float | None = Field(
+        default=None,
+        gt=0,
+        description="with one worker, CP-SAT's deterministic-time budget for the whole-model "
+        "solve of small cases: the same roster whatever the machine's load (the wall-clock "
+        "limit still applies)",
+    )
 
 
 class AgentFairness(Frozen):

@@ -306,7 +306,7 @@ def _whole(
     if params.gap_limit:
         solver.parameters.relative_gap_limit = params.gap_limit
     if params.workers == 1:
-        solver.parameters.max_deterministic_time = remaining
+        solver.parameters.max_deterministic_time = params.deterministic_time or remaining
     status = solver.solve(rm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return plan, ev, False

@@ -53,6 +53,17 @@ def test_same_seed_one_worker_same_roster(make_scenario, make_requirements):
     assert first.objective == second.objective
 
 
+def test_deterministic_budget_ends_the_solve_and_repeats_it(make_scenario, make_requirements):
+    """With one worker a deterministic budget, not the 60 s wall clock, ends the search."""
+    sc = make_scenario(days=7, agents=5, max_days=5)
+    data = build_problem(sc, make_requirements(sc))
+    params = SolveParams(time_limit_s=60, workers=1, seed=3, lp_bound=False, deterministic_time=0.5)
+    first = solve(data, params)
+    second = solve(data, params)
+    assert first.seconds < 30, "the deterministic budget must end the solve, not the wall clock"
+    assert first.roster == second.roster
+
+
 def test_lns_path_gives_valid_roster(make_scenario, make_requirements, monkeypatch):
     import scheduler.roster.solve as solve_module
 
