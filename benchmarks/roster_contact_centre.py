@@ -8,21 +8,31 @@ instance with a long limit, so every row is measured against the same bound; ``i
 what the solve itself reported, empty when the bound was not known within its time limit).
 Writes a markdown table to ``benchmarks/results/roster_contact_centre.md``.
 
+``--lp-compare COMMIT`` also solves the LP bound as :mod:`scheduler.roster.bounds` and
+:mod:`scheduler.roster.lp_highs` were at ``COMMIT`` (read with ``git show``), old and new in
+turns on the same instance, and reports both (size, seconds, value, load average), so that a
+speed-up is measured within one run on this shared machine.
+
 Usage::
 
     .venv/bin/python benchmarks/roster_contact_centre.py --checkpoints 30 60 120 --workers 2
+    .venv/bin/python benchmarks/roster_contact_centre.py --checkpoints --lp-compare a320490
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import os
 import platform
 import resource
 import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
+from types import ModuleType
 
 from scheduler.roster.bounds import lp_bound
 from scheduler.roster.generate import generate_instance
@@ -34,14 +44,62 @@ from scheduler.roster.validate import validate_roster
 INSTANCES = {"cc60x3": (60, 3), "cc300x6": (300, 6)}
 
 
-def bound_of(name: str, interval: int, seed: int) -> tuple[float | None, float]:
-    """(LP bound, seconds) of one generated instance."""
+def bound_of(name: str, interval: int, seed: int) -> tuple[float | None, float, str]:
+    """(LP bound, seconds, details) of one generated instance."""
     agents, queues = INSTANCES[name]
     scenario, requirements = generate_instance(agents, queues, interval=interval, seed=seed)
     data = build_problem(scenario, requirements)
     started = time.monotonic()
     bound = lp_bound(data, time_limit=600)
-    return (None if bound is None else bound.value), round(time.monotonic() - started, 1)
+    seconds = round(time.monotonic() - started, 1)
+    if bound is None:
+        return None, seconds, "no bound"
+    details = (
+        f"{bound.columns} columns, {bound.rows} rows; build {bound.build_seconds:.1f} s, "
+        f"HiGHS {bound.solve_seconds:.1f} s, {bound.iterations} IPM iterations"
+    )
+    return bound.value, seconds, details
+
+
+def old_bounds(commit: str, into: Path) -> ModuleType:
+    """``scheduler.roster.bounds`` as it was at ``commit`` (its ``lp_highs`` next to it)."""
+    for name in ("bounds", "lp_highs"):
+        text = subprocess.run(
+            ["git", "show", f"{commit}:scheduler/roster/{name}.py"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        (into / f"{name}.py").write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("old_bounds", into / "bounds.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["old_bounds"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def lp_compare(name: str, interval: int, seed: int, commit: str, rounds: int) -> list[str]:
+    """Old and new LP bound of one instance, solved in turns; markdown table rows."""
+    agents, queues = INSTANCES[name]
+    scenario, requirements = generate_instance(agents, queues, interval=interval, seed=seed)
+    data = build_problem(scenario, requirements)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="old-bounds-") as tmp:
+        old = old_bounds(commit, Path(tmp))
+        for k in range(rounds):
+            for label, solve_lp in ((commit, old.lp_bound), ("this commit", lp_bound)):
+                load = os.getloadavg()[0]
+                started = time.monotonic()
+                bound = solve_lp(data, time_limit=600)
+                wall = time.monotonic() - started
+                value = "none" if bound is None else f"{bound.value:,.2f}"
+                size = "" if bound is None else f"{bound.columns} / {bound.rows}"
+                rows.append(
+                    f"| {name} | {k + 1} | {label} | {size} | {wall:.1f} | {value} | {load:.1f} |"
+                )
+                print(rows[-1], flush=True)
+    return rows
 
 
 def run(name: str, interval: int, limit: float, workers: int, seed: int) -> dict[str, object]:
@@ -85,9 +143,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/roster_contact_centre.md")
+    parser.add_argument("--lp-compare", metavar="COMMIT", help="also time the LP as at COMMIT")
+    parser.add_argument("--lp-rounds", type=int, default=2, help="old/new turns per instance")
     args = parser.parse_args()
     rows = []
-    bounds: dict[str, tuple[float | None, float]] = {}
+    compared: list[str] = []
+    if args.lp_compare:
+        for name in args.instances:
+            compared += lp_compare(name, args.interval, args.seed, args.lp_compare, args.lp_rounds)
+    bounds: dict[str, tuple[float | None, float, str]] = {}
     for name in args.instances:
         bounds[name] = bound_of(name, args.interval, args.seed)
         print(name, "LP bound", bounds[name], flush=True)
@@ -132,8 +196,21 @@ def main() -> None:
             f"| {r['violations']} | {r['peak_mb']} |"
         )
     lines.append("")
-    for name, (value, seconds) in bounds.items():
-        lines.append(f"- LP bound of {name}: {value} in {seconds} s (HiGHS IPM, one thread).")
+    for name, (value, seconds, details) in bounds.items():
+        lines.append(
+            f"- LP bound of {name}: {value} in {seconds} s wall ({details}; HiGHS IPM without "
+            "crossover, one thread, Lagrangian value of its duals)."
+        )
+    if compared:
+        lines += [
+            "",
+            f"LP bound, {args.lp_compare} vs this commit, in turns on the same instance "
+            "(wall seconds including the LP build and the child process):",
+            "",
+            "| instance | round | LP of | columns / rows | seconds | bound | load average |",
+            "|---|---|---|---|---|---|---|",
+            *compared,
+        ]
     lines.append(
         "- gap = (objective - LP bound) / max(1, |objective|); targets 4.5% (cc60x3) and "
         "1.5% (cc300x6) at 120 s."

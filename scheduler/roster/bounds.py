@@ -18,25 +18,29 @@ For class ``C`` with ``m_C`` members:
   max consecutive days ``M``: ``sum_{c on d..d+M} y[c] <= m_C M``;
 - rest ``R`` between days ``d`` and ``d + 1``: for every start ``s`` of a day-``d + 1``
   candidate, an agent cannot both end day ``d`` after ``s - R`` and start day ``d + 1`` by ``s``:
-  ``sum_{c on d: end(c) + R > s} y[c] + sum_{c' on d+1: start(c') <= s} y[c'] <= m_C``;
+  ``sum_{c on d: end(c) + R > s} y[c] + sum_{c' on d+1: start(c') <= s} y[c'] <= m_C``
+  (only for the starts ``s`` just before some ``end(c) + R``: the others are implied);
   forbidden successions ``(k1, k2)``: ``sum_{kind k1 on d} y + sum_{kind k2 on d+1} y <= m_C``;
 - weekends: ``w[C, W] >= sum_{c on d} y[c]`` for each day ``d`` of weekend ``W``,
   ``w <= m_C``, ``sum_W w[C, W] <= m_C max_weekends``;
 - breaks (per class, day, template ``p`` and break rule ``r`` with start window ``[f, l]``):
-  with ``P[s] = sum_{c of p: first(c) <= s} y[c]`` the shifts started by ``s`` and ``Z[s]`` the
-  breaks started by ``s``, ``P[s - l] <= Z[s] <= P[s - f]``, ``Z`` non-decreasing and ending at
-  ``P`` (every shift takes its break); the agents on break in ``t`` are ``Z[t] - Z[t - span]``
-  (overlaps between one agent's breaks are not excluded: a relaxation);
-- work: on duty ``O[C, t] = sum_{c covers t} y[c]`` (written as a running sum of starts minus
-  ends), working ``O - breaks``; skill group ``G`` splits its work over its queues,
-  ``sum_q f[G, q, t] = sum_{C in G} work[C, t]``;
+  ``x[s, k] >= 0`` breaks of the shifts first on duty in ``s`` taken at ``s + f + k``,
+  ``sum_k x[s, k] = sum_{c of p: first(c) = s} y[c]`` (every shift takes its break); the agents
+  on break in ``t`` are the ``x[s, k]`` with ``s + f + k <= t < s + f + k + span`` (overlaps
+  between one agent's breaks are not excluded: a relaxation);
+- work: on duty ``O[G, t] = sum_{c covers t} y[c]`` per skill group (a running sum of starts
+  minus ends), working ``O - breaks``; skill group ``G`` splits its work over its queues,
+  ``sum_q f[G, q, t] = work[G, t]``;
 - value: head count ``n[q, t] = sum_G f[G, q, t] = sum_k u[q, t, k] + v[q, t]`` with
   ``0 <= u <= 1`` priced ``-gain(q, t, k)`` and ``v >= 0`` priced ``-tail_gain(q, t)`` (gains are
   non-increasing, so the LP fills the levels in order: the concave value exactly; levels of equal
-  gain are merged into one column);
-- deferred queues: processed work ``D[t]`` with ``0 <= D[t] - D[t-1] <= I n[q, t]`` and
-  ``D[t] <= arrived[t]``, lateness ``late[t] >= due[t] - D[t]``, ``late >= 0``; the FIFO backlog
-  of a real roster is one such ``D`` (the largest at every ``t``), so its lateness is attained;
+  gain are merged into one column, and levels above the agents skilled for ``q`` with a
+  candidate covering ``t`` are left out: no roster reaches them);
+- deferred queues, work counted in agent-intervals (``I`` work units each, for scaling):
+  processed work ``D[t]`` with ``0 <= D[t] - D[t-1] <= n[q, t]`` and ``D[t] <= arrived[t] / I``,
+  lateness ``late[t] >= due[t] / I - D[t]``, ``late >= 0`` priced ``I`` times the cost; the FIFO
+  backlog of a real roster is one such ``D`` (the largest at every ``t``), so its lateness is
+  attained;
 - fairness: each agent's penalty ``f_k(n)`` for kind ``k`` is convex in its count ``n``; with
   ``N`` the class total, ``sum_i f_k(n_i) >= m_C f_k(N / m_C)`` (Jensen), imposed through the
   tangent lines of the convex envelope of ``f_k``:
@@ -49,7 +53,19 @@ For class ``C`` with ``m_C`` members:
 - proficiency: a class's work in ``t`` is priced ``-(max_{a in C, q} (p[a, q] - 1) g_ref[q, t] +
   1/2)``, the best adjustment any member could get on any of its queues (exact for one skill and
   one proficiency; the half unit covers the rounding of each agent-interval's term): no column
-  of its own, and classes are not split by proficiency, so the LP keeps its size;
+  of its own (folded into the shift and break columns' costs), and classes are not split by
+  proficiency, so the LP keeps its size;
+- bounds: every column gets finite bounds that every roster's image satisfies (``y, x <= m_C``,
+  flows and on-duty counts ``<=`` the group's size, a level's tail ``<=`` the agents who can
+  reach it, ``late <= due``, ``phi <= m_C f_k(most)``, ...): they do not cut the LP below any
+  roster, and they keep the Lagrangian value below finite.
+
+The value reported is not HiGHS's primal objective (its interior point method stops at a
+relative gap of :data:`IPM_TOLERANCE` without crossover, at a point that is only nearly feasible,
+so that objective may lie above the LP optimum) but the Lagrangian dual value of HiGHS's row
+duals, recomputed by :func:`.lp_highs.lagrangian_bound`: below the LP optimum for any duals,
+within about the tolerance of it for the near-optimal ones (1e-7 relative measured on the
+300-agent week), minus :data:`SAFETY` for rounding.
 
 Dropped (valid, only weaker): rest with the previous roster's tail and across two days,
 minimum consecutive days off and working days, that a pinned day must be worked (its candidates
@@ -79,7 +95,10 @@ from scheduler.roster.problem_data import Candidate, ProblemData, unscale
 INF = math.inf
 
 SAFETY = 1e-6
-"""Relative margin taken off the LP optimum for the solver's feasibility tolerances."""
+"""Relative margin taken off the Lagrangian value for floating-point rounding in computing it."""
+
+IPM_TOLERANCE = 1e-6
+"""Relative primal-dual gap at which HiGHS's interior point method stops (see :mod:`.lp_highs`)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,10 @@ class Bound:
         Time to build the LP and for HiGHS to solve it (without starting the child process).
     columns, rows
         LP size.
+    build_seconds, solve_seconds
+        The two parts of ``seconds``.
+    iterations
+        Interior point iterations.
     """
 
     value: float
@@ -103,6 +126,9 @@ class Bound:
     seconds: float
     columns: int
     rows: int
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    iterations: int = 0
 
 
 @dataclass
@@ -136,7 +162,7 @@ class _Lp:
             self.entry_col.append(c)
             self.entry_val.append(v)
 
-    def arrays(self, time_limit: float) -> dict[str, np.ndarray]:
+    def arrays(self, time_limit: float, tolerance: float = IPM_TOLERANCE) -> dict[str, np.ndarray]:
         """The LP as the arrays :mod:`scheduler.roster.lp_highs` reads."""
         n_col, n_row = len(self.cost), len(self.row_lower)
         matrix = sparse.csc_matrix(
@@ -154,6 +180,7 @@ class _Lp:
             "value": matrix.data.astype(np.float64),
             "offset": np.asarray(self.offset),
             "time_limit": np.asarray(max(0.1, time_limit)),
+            "ipm_tolerance": np.asarray(tolerance),
         }
 
 
@@ -205,7 +232,7 @@ def build_lp(data: ProblemData) -> _Lp:
     for members in _classes(data):
         shift_cols.update(_add_class(data, lp, members, work, duty))
     for g, (starts, ends) in sorted(duty.items()):
-        _add_on_duty(lp, starts, ends, work[g])
+        _add_on_duty(lp, starts, ends, work[g], float(len(data.groups[g])))
     _add_shift_cover(data, lp, shift_cols)
     n_terms: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     valued = _valued(data)
@@ -218,14 +245,16 @@ def build_lp(data: ProblemData) -> _Lp:
             if len(skills) == 1:
                 n_terms[(skills[0], t)].extend(parts)
                 continue
-            flows = [lp.col() for _ in useful]
+            size = float(len(data.groups[g]))
+            flows = [lp.col(0.0, 0.0, size) for _ in useful]
             for q, f in zip(useful, flows, strict=True):
                 n_terms[(q, t)].append((f, 1.0))
             # Work may also go to a queue worth nothing in t: then the flows only bound it.
             upper = 0.0 if len(useful) == len(skills) else INF
             lp.row([(f, 1.0) for f in flows] + [(c, -v) for c, v in parts], 0.0, upper)
+    reachable = _reachable(data)
     for (q, t), parts in sorted(n_terms.items()):
-        _add_value(data, lp, q, t, parts)
+        _add_value(data, lp, q, t, parts, float(reachable[q, t]))
     _add_deferred(data, lp, n_terms)
     return lp
 
@@ -236,7 +265,9 @@ class PendingBound:
     The search goes on meanwhile; :meth:`poll` returns the bound once it is known.
     """
 
-    def __init__(self, data: ProblemData, time_limit: float = 60.0) -> None:
+    def __init__(
+        self, data: ProblemData, time_limit: float = 60.0, tolerance: float = IPM_TOLERANCE
+    ) -> None:
         self.started = time.monotonic()
         lp = build_lp(data)
         self.build_seconds = time.monotonic() - self.started
@@ -244,7 +275,7 @@ class PendingBound:
         self._dir = tempfile.TemporaryDirectory(prefix="roster-lp-")
         path = Path(self._dir.name) / "lp.npz"
         spent = time.monotonic() - self.started
-        np.savez(path, allow_pickle=False, **lp.arrays(time_limit - spent))
+        np.savez(path, allow_pickle=False, **lp.arrays(time_limit - spent, tolerance))
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             # By file path: the child needs numpy and highspy, not this package on its path.
             [sys.executable, str(Path(__file__).with_name("lp_highs.py")), str(path)],
@@ -275,17 +306,20 @@ class PendingBound:
         except json.JSONDecodeError:
             answer = {}
         self.status = str(answer.get("status", "failed"))
-        optimum = answer.get("objective")
-        if optimum is None:
+        value = answer.get("bound")
+        if value is None:
             return
-        # HiGHS meets its feasibility tolerances, not exact arithmetic: step back a little.
-        safe = float(optimum) - SAFETY * (abs(float(optimum)) + 1.0)
+        # The Lagrangian value is computed in floating point: step back a little.
+        safe = float(value) - SAFETY * (abs(float(value)) + 1.0)
         self._bound = Bound(
             value=unscale(safe),
             scaled=safe,
             seconds=round(self.build_seconds + float(answer.get("seconds", 0.0)), 3),
             columns=self.columns,
             rows=self.rows,
+            build_seconds=round(self.build_seconds, 3),
+            solve_seconds=round(float(answer.get("seconds", 0.0)), 3),
+            iterations=int(answer.get("iterations", 0)),
         )
 
     def cancel(self) -> None:
@@ -299,7 +333,9 @@ class PendingBound:
             self._dir.cleanup()
 
 
-def lp_bound(data: ProblemData, time_limit: float = 60.0) -> Bound | None:
+def lp_bound(
+    data: ProblemData, time_limit: float = 60.0, tolerance: float = IPM_TOLERANCE
+) -> Bound | None:
     """Solve the LP relaxation of the module docstring and wait for it.
 
     Parameters
@@ -308,13 +344,16 @@ def lp_bound(data: ProblemData, time_limit: float = 60.0) -> Bound | None:
         The problem.
     time_limit
         Seconds HiGHS may take.
+    tolerance
+        Relative primal-dual gap at which HiGHS's interior point method stops: the bound is
+        within about this much of the LP optimum, and below it whatever the tolerance.
 
     Returns
     -------
     Bound or None
-        None when HiGHS stops before proving the LP optimum (no valid bound then).
+        None when HiGHS stops without a dual solution (at its time limit; no bound then).
     """
-    pending = PendingBound(data, time_limit)
+    pending = PendingBound(data, time_limit, tolerance)
     bound = pending.poll(wait=time_limit + 30.0)
     if bound is None:
         pending.cancel()
@@ -345,39 +384,67 @@ def _valued(data: ProblemData) -> np.ndarray:
     return some_gain | (deferred_q & late)
 
 
-def _add_value(data: ProblemData, lp: _Lp, q: int, t: int, parts: list[tuple[int, float]]) -> None:
-    """Head count of ``q`` in ``t`` valued by merged unit levels and the tail."""
+def _reachable(data: ProblemData) -> np.ndarray:
+    """``reachable[q, t]``: agents skilled for ``q`` with a candidate shift covering ``t``."""
+    out = np.zeros((data.gains.shape[0], data.n_intervals + 1), dtype=np.int64)
+    for spec in data.agents:
+        covers = np.zeros(data.n_intervals + 1, dtype=np.int64)
+        for day in spec.candidates:
+            for c in day:
+                cand = data.candidates[c]
+                covers[cand.first] += 1
+                covers[min(cand.last, data.n_intervals)] -= 1
+        covered = np.cumsum(covers) > 0
+        for q in spec.skills:
+            out[q] += covered
+    return out[:, : data.n_intervals]
+
+
+def _add_value(
+    data: ProblemData, lp: _Lp, q: int, t: int, parts: list[tuple[int, float]], most: float
+) -> None:
+    """Head count of ``q`` in ``t`` valued by merged unit levels and the tail.
+
+    No roster puts more than ``most`` agents on ``q`` in ``t``, so levels beyond are left out.
+    """
     gains = data.gains[q, t]
     columns: list[tuple[int, float]] = []
     k = 0
-    while k < len(gains):
+    while k < len(gains) and k < most:
         j = k
         while j + 1 < len(gains) and gains[j + 1] == gains[k]:
             j += 1
         columns.append((lp.col(-float(gains[k]), 0.0, float(j - k + 1)), 1.0))
         k = j + 1
-    columns.append((lp.col(-float(data.tail_gain[q, t]), 0.0, INF), 1.0))
+    if k < most:
+        columns.append((lp.col(-float(data.tail_gain[q, t]), 0.0, most - k), 1.0))
     lp.row(columns + [(c, -v) for c, v in parts], 0.0, 0.0)
 
 
 def _add_deferred(
     data: ProblemData, lp: _Lp, n_terms: dict[tuple[int, int], list[tuple[int, float]]]
 ) -> None:
-    """Processed work and lateness of deferred queues (FIFO backlog relaxed to any order)."""
+    """Processed work and lateness of deferred queues (FIFO backlog relaxed to any order).
+
+    Work is counted in agent-intervals (``interval`` units of work each) rather than in work
+    units: the same LP, better scaled for the interior point method.
+    """
+    unit = float(data.interval)
     for q, is_deferred in enumerate(data.deferred):
         cost = data.late_cost[q]
         if not is_deferred or not cost:
             continue
         previous: int | None = None
         for t in range(data.n_demand):
-            done = lp.col(0.0, 0.0, float(data.arrived[q, t]))
+            done = lp.col(0.0, 0.0, float(data.arrived[q, t]) / unit)
             step = [(done, 1.0)] + ([(previous, -1.0)] if previous is not None else [])
             lp.row(step, 0.0, INF)
-            capacity = [(c, -data.interval * v) for c, v in n_terms.get((q, t), [])]
+            capacity = [(c, -v) for c, v in n_terms.get((q, t), [])]
             lp.row(step + capacity, -INF, 0.0)
             if data.due[q, t] > 0:
-                late = lp.col(float(cost), 0.0, INF)
-                lp.row([(late, 1.0), (done, 1.0)], float(data.due[q, t]), INF)
+                due = float(data.due[q, t]) / unit
+                late = lp.col(float(cost) * unit, 0.0, due)
+                lp.row([(late, 1.0), (done, 1.0)], due, INF)
             previous = done
 
 
@@ -426,10 +493,11 @@ def _add_class(
     for w in sorted(set(data.week_of_day)):
         days = [d for d in range(data.days) if data.week_of_day[d] == w]
         limits = week_limits(data.scenario, contract, len(days))
+        # In hours, not minutes: the same row, better scaled.
         lp.row(
-            total(days, lambda c: c.paid_minutes),
-            m * limits.min_minutes,
-            m * limits.max_minutes,
+            total(days, lambda c: c.paid_minutes / 60),
+            m * limits.min_minutes / 60,
+            m * limits.max_minutes / 60,
         )
         lp.row(days_worked(days), m * limits.min_days, m * limits.max_days)
         for kind, limit in limits.max_by_kind:
@@ -441,23 +509,32 @@ def _add_class(
         lp.row(days_worked(range(d, d + longest + 1)), -INF, m * longest)
     # Rest between consecutive days as a running sum over the next day's starts s:
     # chain[s] = (shifts of d + 1 started by s) - (shifts of d ending by s - rest), and
-    # chain[s] + works[d] <= m is the row of the module docstring.
+    # chain[s] + works[d] <= m is the row of the module docstring. The row of s is implied by
+    # the row of the next start s' unless a day-d shift frees up in (s, s'] (end + rest in it),
+    # and by the one-shift-a-day row once every day-d shift has (s >= latest end + rest); only
+    # the other starts get a row.
     rest = contract.min_rest_minutes
     for d in range(data.days - 1):
         today = works[d]
         if today is None or not by_day[d + 1]:
             continue
         positions = sorted({c.start for c in by_day[d + 1]})
+        frees = sorted({c.end + rest for c in by_day[d]})
+        tight = [
+            s
+            for i, s in enumerate(positions)
+            if any(s < f <= (positions[i + 1] if i + 1 < len(positions) else INF) for f in frees)
+        ]
         chain: int | None = None
-        for i, s in enumerate(positions):
-            low = positions[i - 1] if i else -(10**9)
-            link = lp.col(0.0, -INF, INF)
+        low = -INF
+        for s in tight:
+            link = lp.col(0.0, -m, m)
             terms = [(link, 1.0)] + ([(chain, -1.0)] if chain is not None else [])
-            terms += [(y[c.index], -1.0) for c in by_day[d + 1] if c.start == s]
+            terms += [(y[c.index], -1.0) for c in by_day[d + 1] if low < c.start <= s]
             terms += [(y[c.index], 1.0) for c in by_day[d] if low < c.end + rest <= s]
             lp.row(terms, 0.0, 0.0)
             lp.row([(link, 1.0), (today, 1.0)], -INF, m)
-            chain = link
+            chain, low = link, s
         for k1, k2 in sorted(data.forbidden):
             first = total([d], lambda c, k=k1: data.templates[c.template].kind == k)
             second = total([d + 1], lambda c, k=k2: data.templates[c.template].kind == k)
@@ -498,7 +575,7 @@ def _add_class(
         for cand in by_day[d]:
             by_template[cand.template].append(cand)
         for p, cands in sorted(by_template.items()):
-            _add_breaks(data, lp, p, cands, y, parts)
+            _add_breaks(data, lp, p, cands, y, parts, m)
     for t, terms in parts.items():
         for c, v in terms:
             lp.cost[c] += price(t) * v
@@ -511,6 +588,7 @@ def _add_on_duty(
     starts: dict[int, list[int]],
     ends: dict[int, list[int]],
     parts: dict[int, list[tuple[int, float]]],
+    size: float,
 ) -> None:
     """On duty in each interval as a running sum of shift starts minus shift ends."""
     if not starts:
@@ -520,7 +598,7 @@ def _add_on_duty(
         if on_duty is not None and t not in starts and t not in ends:
             parts[t].append((on_duty, 1.0))
             continue
-        now = lp.col()
+        now = lp.col(0.0, 0.0, size)
         terms = [(now, 1.0)] + [(c, -1.0) for c in starts.get(t, [])]
         terms += [(c, 1.0) for c in ends.get(t, [])]
         if on_duty is not None:
@@ -543,10 +621,11 @@ def _add_shift_cover(data: ProblemData, lp: _Lp, shift_cols: dict[int, int]) -> 
         if row.target is None:
             continue
         if row.under_cost:
-            under = lp.col(float(row.under_cost), 0.0, INF)
+            under = lp.col(float(row.under_cost), 0.0, float(row.target))
             lp.row([(under, 1.0), *terms], float(row.target), INF)
         if row.over_cost:
-            over = lp.col(float(row.over_cost), 0.0, INF)
+            most = sum(lp.upper[c] for c, _ in terms)
+            over = lp.col(float(row.over_cost), 0.0, max(0.0, most - float(row.target)))
             lp.row([(over, 1.0)] + [(c, -v) for c, v in terms], -float(row.target), INF)
 
 
@@ -580,9 +659,9 @@ def _add_fairness(
         b = before[kind]
         values = [scale(weight * ((b + n) ** 2 - b**2)) for n in range(most + 1)]
         env = _convex_envelope(values)
-        count = lp.col(0.0, 0.0, INF)
+        count = lp.col(0.0, 0.0, m * most)
         lp.row([(count, 1.0)] + [(c, -v) for c, v in terms], 0.0, 0.0)
-        phi = lp.col(1.0, 0.0, INF)
+        phi = lp.col(1.0, 0.0, max(0.0, m * env[most]))
         for j in range(most):
             slope = env[j + 1] - env[j]
             # phi >= m env(j) + slope (N - m j)
@@ -596,55 +675,27 @@ def _add_breaks(
     cands: list[Candidate],
     y: dict[int, int],
     parts: dict[int, list[tuple[int, float]]],
+    m: float,
 ) -> None:
-    """Cumulative break counts of one class, day and template (see the module docstring)."""
+    """Breaks of one class, day and template, assigned by shift start (see the module docstring).
+
+    The cumulative form (breaks started by ``s`` between the shifts started by ``s - l`` and by
+    ``s - f``) is exact too and has fewer columns, but three rows per position; the interior
+    point method's work grows with the rows, and on the 300-agent week this form solves about
+    1.7 times faster.
+    """
     specs = data.templates[p].breaks
     if not specs:
         return
-    first_min = min(c.first for c in cands)
-    first_max = max(c.first for c in cands)
-    # started[s]: column of P[s], shifts of the template started by s.
-    started: dict[int, int] = {}
-    previous: int | None = None
     by_first: dict[int, list[int]] = defaultdict(list)
     for c in cands:
         by_first[c.first].append(y[c.index])
-    for s in range(first_min, first_max + 1):
-        col = lp.col()
-        terms = [(col, 1.0)] + [(v, -1.0) for v in by_first.get(s, [])]
-        if previous is not None:
-            terms.append((previous, -1.0))
-        lp.row(terms, 0.0, 0.0)
-        started[s] = col
-        previous = col
-
-    def started_by(s: int) -> int | None:
-        if s < first_min:
-            return None
-        return started[min(s, first_max)]
-
     for spec in specs:
-        lo, hi = first_min + spec.first, first_max + spec.last
-        taken: dict[int, int] = {}
-        prev_z: int | None = None
-        for s in range(lo, hi + 1):
-            z = lp.col()
-            taken[s] = z
-            if prev_z is not None:
-                lp.row([(z, 1.0), (prev_z, -1.0)], 0.0, INF)
-            must = started_by(s - spec.last)
-            if must is not None:
-                lp.row([(z, 1.0), (must, -1.0)], 0.0, INF)
-            may = started_by(s - spec.first)
-            if may is not None:
-                lp.row([(z, 1.0), (may, -1.0)], -INF, 0.0)
-            prev_z = z
-        last = started[first_max]
-        lp.row([(taken[hi], 1.0), (last, -1.0)], 0.0, 0.0)
-        # On break in t: breaks started in (t - span, t].
-        for t in range(lo, hi + spec.span):
-            now = taken[min(t, hi)]
-            parts[t].append((now, -1.0))
-            earlier = t - spec.span
-            if earlier >= lo:
-                parts[t].append((taken[min(earlier, hi)], 1.0))
+        for first, shifts in sorted(by_first.items()):
+            # taken[k]: breaks of the shifts started in ``first`` taken at ``first + f + k``.
+            taken = [lp.col(0.0, 0.0, m) for _ in range(spec.first, spec.last + 1)]
+            lp.row([(x, 1.0) for x in taken] + [(v, -1.0) for v in shifts], 0.0, 0.0)
+            for k, x in enumerate(taken):
+                at = first + spec.first + k
+                for t in range(at, at + spec.span):
+                    parts[t].append((x, -1.0))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from scipy import sparse
 
-from scheduler.roster.bounds import lp_bound
+from scheduler.roster.bounds import build_lp, lp_bound
 from scheduler.roster.generate import generate_instance
+from scheduler.roster.lp_highs import lagrangian_bound
 from scheduler.roster.problem_data import build_problem
 from scheduler.roster.result import ProgressEvent, SolveParams, SolveStatus
 from scheduler.roster.solve import solve
@@ -63,3 +66,63 @@ def test_gap_limit_stops_the_search_and_reports_the_gap(
     expected = (result.objective - result.bound) / max(1.0, abs(result.objective))
     assert result.gap == pytest.approx(expected)
     assert result.gap <= 0.05
+
+
+# LP optima of generate_instance(8, 3, interval=30, days=4, seed=s), solved exactly (dual simplex
+# to a vertex) with the formulation before the LP was reshaped for speed (implicit break counts,
+# per-class on-duty sums, unbounded columns, commit a320490). The reshaping is exact, so today's
+# bound must sit just below these: not above (invalid) and not much below (weakened).
+EXACT_BEFORE = {0: -323.68859722222237, 1: -337.0426666666667, 2: -317.7252000000001}
+
+
+@pytest.mark.parametrize("seed", sorted(EXACT_BEFORE))
+def test_bound_matches_the_exact_optimum_of_the_previous_formulation(seed):
+    scenario, requirements = generate_instance(8, 3, interval=30, days=4, seed=seed)
+    bound = lp_bound(build_problem(scenario, requirements), time_limit=30)
+    assert bound is not None
+    exact = EXACT_BEFORE[seed]
+    assert bound.value <= exact
+    assert exact - bound.value <= 1e-5 * abs(exact)
+
+
+def test_bound_stays_below_the_lp_optimum_at_any_tolerance():
+    # A loose interior point tolerance leaves a worse dual solution, never an invalid bound: the
+    # Lagrangian value of any duals is below the LP optimum.
+    scenario, requirements = generate_instance(8, 3, interval=30, days=4, seed=1)
+    data = build_problem(scenario, requirements)
+    tight = lp_bound(data, time_limit=30, tolerance=1e-9)
+    loose = lp_bound(data, time_limit=30, tolerance=1e-2)
+    assert tight is not None and loose is not None
+    assert loose.value <= tight.value + 1e-7 * abs(tight.value)
+    assert tight.value <= EXACT_BEFORE[1]
+
+
+def test_every_lp_column_has_finite_bounds():
+    # Finite column bounds keep the Lagrangian value finite whatever the duals' signs.
+    scenario, requirements = generate_instance(8, 3, interval=30, days=4, seed=0)
+    lp = build_lp(build_problem(scenario, requirements))
+    assert np.isfinite(lp.lower).all() and np.isfinite(lp.upper).all()
+
+
+def test_lagrangian_value_is_below_the_optimum_for_any_duals():
+    # min -x1 - 2 x2  s.t.  x1 + x2 <= 1 (row 0), x1 - x2 >= -1/2 (row 1), x1 + x2 = 1 (row 2
+    # as a range [1, 1]); 0 <= x <= 1. Optimum -1.75 at x = (1/4, 3/4).
+    matrix = sparse.csc_matrix(np.array([[1.0, 1.0], [1.0, -1.0], [1.0, 1.0]]))
+    arrays = {
+        "cost": np.array([-1.0, -2.0]),
+        "lower": np.zeros(2),
+        "upper": np.ones(2),
+        "row_lower": np.array([-np.inf, -0.5, 1.0]),
+        "row_upper": np.array([1.0, np.inf, 1.0]),
+        "start": matrix.indptr,
+        "index": matrix.indices,
+        "value": matrix.data,
+        "offset": np.asarray(0.0),
+    }
+    optimum = -1.75
+    # Optimal duals: x1 and x2 basic, so c = A^T y on rows 1 and 2 (row 0 at zero).
+    assert lagrangian_bound(arrays, np.array([0.0, 0.5, -1.5])) == pytest.approx(optimum)
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        duals = rng.normal(scale=3.0, size=3)
+        assert lagrangian_bound(arrays, duals) <= optimum + 1e-12
