@@ -769,6 +769,9 @@ def build_scenario(patience: dict[str, float], horizon_start: dt.date, seed: int
             # The Israeli weekend is Friday and Saturday.
             "weekend_days": ["fri", "sat"],
             "forbidden_successions": [["late", "early"], ["night", "early"]],
+            # Each queue's own goal first: without this the small voice queues starve on Friday
+            # and Saturday while retail sits far above its goal (ObjectiveWeights.goal_shortfall).
+            "objective": {"goal_shortfall": 5.0},
         },
     }
 

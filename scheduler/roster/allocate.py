@@ -9,6 +9,11 @@ For deferred queues the marginal value of the ``k``-th agent in ``t`` is also ex
 intervals: the lateness it saves over ``t' >= t`` under the exact FIFO backlog of
 :func:`scheduler.roster.cpsat.constraints.deferred.lateness`. Sweeping the intervals in time
 order is a coordinate descent that never makes the objective worse.
+
+The goal-attainment term (:mod:`scheduler.roster.cpsat.constraints.goal_attainment`) couples the
+intervals of a queue-day the same way, and is exact the same way: the ``k``-th agent on ``q`` in
+``t`` also saves the shortfall penalty it removes given the rest of the day's head counts (a
+running tally kept as the sweep moves on). With the term's weight at 0 nothing changes.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections import defaultdict
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from scheduler.roster.cpsat.constraints import deferred, proficiency, switching
+from scheduler.roster.cpsat.constraints import deferred, goal_attainment, proficiency, switching
 from scheduler.roster.plan import OFF, Plan
 from scheduler.roster.problem_data import ProblemData
 
@@ -61,6 +66,7 @@ def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
     data = plan.data
     out = plan.copy()
     n = out.coverage()
+    tally = goal_attainment.DayTally(data, n)
     sw = switching.unit_cost(data)
     last = data.n_intervals - 1
     ts = range(data.n_intervals) if intervals is None else sorted(intervals)
@@ -69,6 +75,7 @@ def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
         if len(working) == 0:
             continue
         types: dict[AgentType, list[int]] = defaultdict(list)
+        held = n[:, t].copy()
         for w in working:
             a = int(w)
             spec = data.agents[a]
@@ -80,7 +87,11 @@ def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
                 after = int(out.queue[a, t + 1]) if t < last and sw else OFF
                 key = (spec.group, proficiency.key(spec), before, after)
             types[key].append(a)
-        flows = _solve_interval(data, n, t, types, sw)
+        if tally.r:
+            for q in range(len(data.queues)):
+                tally.move(q, t, int(held[q]), int(n[q, t]))
+            held = n[:, t].copy()
+        flows = _solve_interval(data, n, t, types, sw, tally)
         for key, agents in types.items():
             quota = flows[key]
             # Agents of one type are interchangeable: hand out the queues in order.
@@ -90,6 +101,9 @@ def allocate(plan: Plan, intervals: list[int] | None = None) -> Plan:
                     out.queue[a, t] = q
                     n[q, t] += 1
                 k += count
+        if tally.r:
+            for q in range(len(data.queues)):
+                tally.move(q, t, int(held[q]), int(n[q, t]))
     return out
 
 
@@ -118,6 +132,7 @@ def _solve_interval(
     t: int,
     types: dict[AgentType, list[int]],
     sw: int,
+    tally: goal_attainment.DayTally | None = None,
 ) -> dict[AgentType, dict[int, int]]:
     """Agents of each type per queue in interval ``t`` given the others' head counts ``n``."""
     keys = sorted(types)
@@ -146,7 +161,12 @@ def _solve_interval(
     for q in queues:
         k_max = sum(len(types[k]) for k in keys if q in skills[k])
         base = int(n[q, t])
-        extra = _deferred_gain(data, n, q, t, k_max) if data.deferred[q] else [0] * k_max
+        if data.deferred[q]:
+            extra = _deferred_gain(data, n, q, t, k_max)
+        elif tally is not None:
+            extra = tally.level_gains(q, t, base, k_max)
+        else:
+            extra = [0] * k_max
         for level in range(k_max):
             tails.append(q_node[q])
             heads.append(sink)

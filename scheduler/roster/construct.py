@@ -7,6 +7,10 @@ counts for its row, and no shift may push a row past its maximum; targets add th
 to the shift's. The heuristic walks the agents (fewest skills first, so that flexible agents fill
 what is left) and values each candidate shift by the marginal gain its working intervals add to the
 coverage built so far (``max_q gain(q, t, n[q, t])``, breaks at the middle of their windows).
+With a goal-attainment weight, a queue-day still short of its service-level goal adds the term's
+value of the extra contacts (:func:`scheduler.roster.cpsat.constraints.goal_attainment.bonus`,
+re-read from the coverage before each agent and each day: a Lagrangian reweighting whose
+multipliers follow the roster as it fills).
 
 For the first roster, speed matters more than each week's optimality: :func:`greedy_week` adds
 the agent's best-valued days one at a time, each with its best shift that keeps the week's upper
@@ -27,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.roster.cover_fill import CoverTally, reserve
 from scheduler.roster.cpsat import model as cpsat_model
+from scheduler.roster.cpsat.constraints import goal_attainment
 from scheduler.roster.cpsat.constraints.contracts import WeekLimits, week_limits
 from scheduler.roster.plan import NO_SHIFT, OFF, Plan
 from scheduler.roster.problem_data import Candidate, ProblemData
@@ -41,8 +46,10 @@ def marginal(
     """``M[t] = max_{q in skills} gain(q, t, n[q, t]) + adj(q, t)``: the best use of one more agent.
 
     ``adj`` is the proficiency adjustment (:mod:`.cpsat.constraints.proficiency`) of ``profs``
-    (aligned with ``skills``; none when omitted).
+    (aligned with ``skills``; none when omitted) plus the goal-attainment bonus of queue-days
+    short of goal (none at weight 0).
     """
+    goal_bonus = goal_attainment.bonus(data, n)
     levels = data.levels
     best = np.full(data.n_intervals, np.iinfo(np.int64).min // 4, dtype=np.int64)
     t_idx = np.arange(data.n_intervals)
@@ -52,6 +59,8 @@ def marginal(
         g = np.where(inside, data.gains[q, t_idx, np.minimum(k, levels - 1)], data.tail_gain[q])
         if profs is not None and profs[i] != 1.0:
             g = g + np.rint((profs[i] - 1.0) * data.prof_ref[q]).astype(np.int64)
+        if goal_bonus is not None:
+            g = g + goal_bonus[q]
         best = np.maximum(best, g)
     return best
 
@@ -84,10 +93,13 @@ def add_agent_week(plan: Plan, n: np.ndarray, a: int, choice: dict[int, int]) ->
             continue
         cand = data.candidates[c]
         plan.set_shift(a, d, c, cpsat_model.default_breaks(data, cand.template, cand.first))
+        goal_bonus = goal_attainment.bonus(data, n)
         for t in plan.working(a, d):
             best_q, best_g = data.agents[a].skills[0], None
             for q in data.agents[a].skills:
                 g = data.gain(q, t, int(n[q, t]))
+                if goal_bonus is not None:
+                    g += int(goal_bonus[q, t])
                 if best_g is None or g > best_g:
                     best_q, best_g = q, g
             plan.queue[a, t] = best_q

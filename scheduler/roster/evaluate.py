@@ -13,6 +13,7 @@ import numpy as np
 from scheduler.roster.cpsat.constraints import (
     deferred,
     fairness,
+    goal_attainment,
     proficiency,
     shift_cover,
     switching,
@@ -84,6 +85,8 @@ def evaluate(plan: Plan) -> Evaluation:
         before = fairness.carried(spec.ledger)
         totals[a] = {k: before[k] + counts[k] for k in fairness.KINDS}
     terms["fairness_spread"] = fairness.spread_penalty(data, totals)
+    if goal_attainment.rate(data):
+        terms["goal_shortfall"] = goal_attainment.penalty(data, n)
     if data.cover:
         terms["shift_cover"] = shift_cover.penalty(data, shift_cover.counts(data, plan.choice))
     return Evaluation(total=sum(terms.values()), terms=terms)

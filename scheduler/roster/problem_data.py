@@ -19,7 +19,10 @@ The value of staff on a queue and interval is a concave function of the head cou
 - w_over * [m > need]`` where ``V(m) = offered * SL(m)`` is the number of contacts answered within
 target (from the staffing curve; linear from 0 below the curve's first point and replaced by its
 upper concave envelope so that gains never increase). Deferred queues add a cumulative backlog
-term (see :mod:`scheduler.roster.cpsat.constraints.deferred`).
+term (see :mod:`scheduler.roster.cpsat.constraints.deferred`). The same envelope, scaled
+(``in_target``), with the contacts ``offered`` and each queue's service-level ``goal``, prices
+each immediate queue-day short of its goal (see
+:mod:`scheduler.roster.cpsat.constraints.goal_attainment`).
 
 Cover by shift type per day (the scenario's ``shift_cover``) becomes one :class:`CoverRow` per
 row and covered day: the candidates that count (their template matches and they start that day)
@@ -223,6 +226,17 @@ class ProblemData:
         :func:`scheduler.roster.cpsat.constraints.deferred.lateness`).
     late_cost
         Deferred queues: scaled cost per agent-minute overdue per interval.
+    in_target
+        ``in_target[q, t, m]`` scaled contacts answered within target with ``m`` agents on the
+        upper concave envelope of the value curve (the value the gains are drawn from); past
+        ``m = levels - 1`` it stays at the last level.
+    offered
+        ``offered[q, t]`` contacts offered where the queue has a value curve (immediate queues;
+        zero elsewhere).
+    goal
+        Per queue, the service-level goal the goal-attainment term holds each day to (the
+        share of contacts answered within target); 0 for deferred queues and goals without a
+        service level.
     prof_ref
         ``prof_ref[q, t]`` scaled service value of the marginal required agent, the reference
         an agent's proficiency scales (see :mod:`scheduler.roster.cpsat.constraints.proficiency`).
@@ -253,6 +267,9 @@ class ProblemData:
     due: np.ndarray
     arrived: np.ndarray
     late_cost: tuple[int, ...]
+    in_target: np.ndarray
+    offered: np.ndarray
+    goal: tuple[float, ...]
     weekend_of_day: tuple[int | None, ...]
     week_of_day: tuple[int, ...]
     forbidden: frozenset[tuple[str, str]]
@@ -341,8 +358,8 @@ def build_problem(
     demand = _demand(scenario, requirements, step, per_day, problems, messages)
     if problems:
         raise InputError("requirements", problems)
-    need, value_curve, offered_aht, work, due_end = demand
-    gains, tail_gain, prof_ref = _gains(
+    need, value_curve, offered_aht, work, due_end, offered = demand
+    gains, tail_gain, prof_ref, in_target = _gains(
         need, value_curve, weights.service, weights.understaffing, weights.overstaffing
     )
     due, arrived, late_cost = _deferred(work, due_end, offered_aht, deferred, weights.service)
@@ -470,7 +487,12 @@ def build_problem(
         prof_ref = np.concatenate(
             [prof_ref, np.zeros((prof_ref.shape[0], pad), dtype=prof_ref.dtype)], axis=1
         )
-    for arr in (gains, tail_gain, prof_ref, need, value_curve, due, arrived):
+        in_target = np.concatenate(
+            [in_target, np.zeros((in_target.shape[0], pad, in_target.shape[2]), dtype=np.int64)],
+            axis=1,
+        )
+        offered = np.concatenate([offered, np.zeros((offered.shape[0], pad))], axis=1)
+    for arr in (gains, tail_gain, prof_ref, need, value_curve, due, arrived, in_target, offered):
         arr.setflags(write=False)
     cover = _cover_rows(scenario, templates, candidates)
     cover_of: dict[int, list[int]] = {}
@@ -498,6 +520,14 @@ def build_problem(
         due=due,
         arrived=arrived,
         late_cost=late_cost,
+        in_target=in_target,
+        offered=offered,
+        goal=tuple(
+            0.0
+            if q.channel.is_deferred or q.goal.service_level is None
+            else float(q.goal.service_level)
+            for q in scenario.queues
+        ),
         weekend_of_day=weekend_of_day,
         week_of_day=week_of_day,
         forbidden=frozenset((a, b) for a, b in scenario.rules.forbidden_successions),
@@ -672,7 +702,7 @@ def _previous(
     return inside, {k: tuple(sorted(v, key=lambda x: x.day)) for k, v in tails.items()}
 
 
-Demand = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Demand = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _demand(
@@ -683,7 +713,8 @@ def _demand(
     problems: list[FieldProblem],
     messages: list[str],
 ) -> Demand:
-    """Per queue x interval: need, value curve, mean AHT, deferred work and its due interval.
+    """Per queue x interval: need, value curve, mean AHT, deferred work, its due interval and
+    the contacts offered where a value curve exists.
 
     The due interval ``due_end[q, t]`` is the one by whose end work arriving in ``t`` must be
     done: from the requirements' ``due_by`` (deadlines counted in business hours) where given,
@@ -787,6 +818,7 @@ def _demand(
     if getattr(due_by.dt, "tz", None) is not None:
         due_by = due_by.dt.tz_convert(scenario.site.timezone).dt.tz_localize(None)
     due_end = np.tile(np.arange(n_t, dtype=np.int64), (n_q, 1))
+    offered_arr = np.zeros((n_q, n_t), dtype=np.float64)
     for q, t, need, offered, start, ci, row in parsed_rows:
         need_arr[q, t] = need
         curve = curves[ci]
@@ -798,6 +830,7 @@ def _demand(
             v[start : start + len(sl)] = sl * offered
             v[start + len(sl) :] = sl[-1] * offered
             value[q, t] = v
+            offered_arr[q, t] = offered
         a = _number(frame, "aht_s", row)
         if a > 0 and offered > 0:
             aht[q] += a * offered
@@ -817,7 +850,7 @@ def _demand(
                 lead = (due_by.iloc[row] - ds.iloc[row]).total_seconds() / 60.0
                 due_end[q, t] = t + max(1, math.ceil(lead / step - 1e-9)) - 1
     mean_aht = np.where(aht_weight > 0, aht / np.maximum(aht_weight, 1e-9), 300.0)
-    return need_arr, value, mean_aht, work, due_end
+    return need_arr, value, mean_aht, work, due_end, offered_arr
 
 
 def _number(frame: pd.DataFrame, column: str, row: int) -> float:
@@ -834,6 +867,7 @@ def _empty_demand(n_q: int, n_t: int) -> Demand:
         np.full(n_q, 300.0),
         np.zeros((n_q, n_t)),
         np.tile(np.arange(n_t, dtype=np.int64), (n_q, 1)),
+        np.zeros((n_q, n_t)),
     )
 
 
@@ -859,9 +893,11 @@ def concave_envelope(values: np.ndarray) -> np.ndarray:
 
 def _gains(
     need: np.ndarray, value: np.ndarray, w_service: float, w_under: float, w_over: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scaled gains per level, tail gain, proficiency reference and the scaled envelope."""
     n_q, n_t, levels = value.shape
     gains = np.zeros((n_q, n_t, levels), dtype=np.int64)
+    in_target = np.zeros((n_q, n_t, levels), dtype=np.int64)
     prof_ref = np.zeros((n_q, n_t), dtype=np.int64)
     tail = np.full((n_q, n_t), -scale(w_over), dtype=np.int64)
     ks = np.arange(1, levels + 1)
@@ -872,13 +908,14 @@ def _gains(
             if v.any():
                 env = concave_envelope(v)
                 service[: levels - 1] = np.diff(env)
+                in_target[q, t] = np.rint(env * SCALE).astype(np.int64)
                 prof_ref[q, t] = max(0, scale(w_service * service[max(int(need[q, t]) - 1, 0)]))
             g = w_service * service + np.where(ks <= need[q, t], w_under, -w_over)
             gains[q, t] = [scale(x) for x in g]
     # Rounding may break monotonicity by a unit; restore it so concavity stays exact.
     gains = np.minimum.accumulate(gains, axis=2)
     tail = np.minimum(tail, gains[:, :, -1])
-    return gains, tail, prof_ref
+    return gains, tail, prof_ref, in_target
 
 
 def _deferred(
