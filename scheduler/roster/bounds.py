@@ -70,7 +70,8 @@ within about the tolerance of it for the near-optimal ones (1e-7 relative measur
 Dropped (valid, only weaker): rest with the previous roster's tail and across two days,
 minimum consecutive days off and working days, that a pinned day must be worked (its candidates
 are already only the pinned shift), the spread of fairness counts and queue switches (both never
-negative), one agent's breaks overlapping, integrality.
+negative), one agent's breaks overlapping, integrality, the goal-attainment shortfall per queue-day
+(never negative; its weight is 0 unless a scenario sets ``goal_shortfall``).
 """
 
 from __future__ import annotations
