@@ -235,7 +235,7 @@ class Succession(_message.Message):
     def __init__(self, first: _Optional[str] = ..., second: _Optional[str] = ...) -> None: ...
 
 class ObjectiveWeights(_message.Message):
-    __slots__ = ("service", "understaffing", "overstaffing", "cost", "preferences", "fairness", "stability")
+    __slots__ = ("service", "understaffing", "overstaffing", "cost", "preferences", "fairness", "stability", "fairness_spread", "queue_switch", "goal_shortfall")
     SERVICE_FIELD_NUMBER: _ClassVar[int]
     UNDERSTAFFING_FIELD_NUMBER: _ClassVar[int]
     OVERSTAFFING_FIELD_NUMBER: _ClassVar[int]
@@ -243,6 +243,9 @@ class ObjectiveWeights(_message.Message):
     PREFERENCES_FIELD_NUMBER: _ClassVar[int]
     FAIRNESS_FIELD_NUMBER: _ClassVar[int]
     STABILITY_FIELD_NUMBER: _ClassVar[int]
+    FAIRNESS_SPREAD_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_SWITCH_FIELD_NUMBER: _ClassVar[int]
+    GOAL_SHORTFALL_FIELD_NUMBER: _ClassVar[int]
     service: float
     understaffing: float
     overstaffing: float
@@ -250,7 +253,10 @@ class ObjectiveWeights(_message.Message):
     preferences: float
     fairness: float
     stability: float
-    def __init__(self, service: _Optional[float] = ..., understaffing: _Optional[float] = ..., overstaffing: _Optional[float] = ..., cost: _Optional[float] = ..., preferences: _Optional[float] = ..., fairness: _Optional[float] = ..., stability: _Optional[float] = ...) -> None: ...
+    fairness_spread: float
+    queue_switch: float
+    goal_shortfall: float
+    def __init__(self, service: _Optional[float] = ..., understaffing: _Optional[float] = ..., overstaffing: _Optional[float] = ..., cost: _Optional[float] = ..., preferences: _Optional[float] = ..., fairness: _Optional[float] = ..., stability: _Optional[float] = ..., fairness_spread: _Optional[float] = ..., queue_switch: _Optional[float] = ..., goal_shortfall: _Optional[float] = ...) -> None: ...
 
 class Rules(_message.Message):
     __slots__ = ("forbidden_successions", "weekend_days", "objective")
