@@ -117,12 +117,15 @@ def solve_arrays(arrays: dict[str, np.ndarray]) -> dict[str, object]:
     status = h.getModelStatus()
     solution = h.getSolution()
     bound = None
+    label = h.modelStatusToString(status)
     if solution.dual_valid:
         value = lagrangian_bound(arrays, np.asarray(solution.row_dual))
         bound = value if math.isfinite(value) else None
+        if bound is None:
+            label += ", but a column without finite bounds leaves the Lagrangian value infinite"
     info = h.getInfo()
     return {
-        "status": h.modelStatusToString(status),
+        "status": label,
         "bound": bound,
         "objective": float(info.objective_function_value) if solution.value_valid else None,
         "seconds": h.getRunTime(),

@@ -126,3 +126,7 @@ def test_lagrangian_value_is_below_the_optimum_for_any_duals():
     for _ in range(200):
         duals = rng.normal(scale=3.0, size=3)
         assert lagrangian_bound(arrays, duals) <= optimum + 1e-12
+    # Without an upper bound on x2, duals leaving it a negative reduced cost bound nothing.
+    unbounded = {**arrays, "upper": np.array([1.0, np.inf])}
+    assert lagrangian_bound(unbounded, np.array([0.0, 0.0, -1.0])) == -np.inf
+    assert lagrangian_bound(unbounded, np.array([0.0, 0.5, -1.5])) == pytest.approx(optimum)
