@@ -49,6 +49,16 @@ For class ``C`` with ``m_C`` members:
   over the classes' candidates that count (identical agents' candidates count alike), exactly:
   ``min_r <= N_r <= max_r``, ``under_r >= T_r - N_r`` and ``over_r >= N_r - T_r`` priced
   ``under_cost`` and ``over_cost`` (both slacks ``>= 0``);
+- goal attainment (:mod:`.goal_attainment`, weight ``w`` > 0), per immediate queue ``q`` with
+  goal ``g_q`` and day ``d``: ``s[q, d] >= 0`` contacts short, priced ``r = scale(w)`` each, with
+  ``s[q, d] + sum_{t in d} sum_k dV[q, t, k] u[q, t, k] >= g_q O[q, d] - sum_{t in d} V_qt(0)``
+  over the value columns above, ``dV[q, t, k] = V_qt(k + 1) - V_qt(k)`` the contacts in target
+  the level adds on the envelope the gains are drawn from (unscaled, and not the gain, which
+  also holds the under/overstaffing weights; levels are merged only where both agree; the tail
+  adds none, the envelope being flat past the last level). Filled in order, the levels give a
+  roster's contacts in target exactly, so its shortfall is feasible for ``s``; the model's
+  penalty rounds ``r s`` up, so the column prices it from below; ``s <= g_q O[q, d]`` (no
+  roster answers fewer than none). Weight 0 adds no column and no row;
 - costs: ``sum_c cost(c) y[c] + sum_d off_cost(d) (m_C - sum_{c on d} y[c])``;
 - proficiency: a class's work in ``t`` is priced ``-(max_{a in C, q} (p[a, q] - 1) g_ref[q, t] +
   1/2)``, the best adjustment any member could get on any of its queues (exact for one skill and
@@ -70,8 +80,8 @@ within about the tolerance of it for the near-optimal ones (1e-7 relative measur
 Dropped (valid, only weaker): rest with the previous roster's tail and across two days,
 minimum consecutive days off and working days, that a pinned day must be worked (its candidates
 are already only the pinned shift), the spread of fairness counts and queue switches (both never
-negative), one agent's breaks overlapping, integrality, the goal-attainment shortfall per queue-day
-(never negative; its weight is 0 unless a scenario sets ``goal_shortfall``).
+negative), one agent's breaks overlapping, integrality, the rounding up of the goal-attainment
+penalty per queue-day.
 """
 
 from __future__ import annotations
@@ -89,9 +99,14 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from scheduler.roster.cpsat.constraints import fairness, proficiency, shift_cover
+from scheduler.roster.cpsat.constraints import (
+    fairness,
+    goal_attainment,
+    proficiency,
+    shift_cover,
+)
 from scheduler.roster.cpsat.constraints.contracts import week_limits
-from scheduler.roster.problem_data import Candidate, ProblemData, unscale
+from scheduler.roster.problem_data import SCALE, Candidate, ProblemData, unscale
 
 INF = math.inf
 
@@ -254,9 +269,12 @@ def build_lp(data: ProblemData) -> _Lp:
             upper = 0.0 if len(useful) == len(skills) else INF
             lp.row([(f, 1.0) for f in flows] + [(c, -v) for c, v in parts], 0.0, upper)
     reachable = _reachable(data)
+    # answered[q, d]: (value column, contacts in target per unit) pairs of queue-day (q, d).
+    answered: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
     for (q, t), parts in sorted(n_terms.items()):
-        _add_value(data, lp, q, t, parts, float(reachable[q, t]))
+        _add_value(data, lp, q, t, parts, float(reachable[q, t]), answered)
     _add_deferred(data, lp, n_terms)
+    _add_goal(data, lp, answered)
     return lp
 
 
@@ -382,7 +400,13 @@ def _valued(data: ProblemData) -> np.ndarray:
         np.arange(data.n_intervals)[None, :] < data.n_demand
     )
     late = np.asarray(data.late_cost, dtype=np.int64)[:, None] > 0
-    return some_gain | (deferred_q & late)
+    out: np.ndarray = some_gain | (deferred_q & late)
+    if goal_attainment.rate(data):
+        # Contacts in target count towards a goal even where the gains are all zero.
+        goal_q = np.asarray(data.goal, dtype=np.float64)[:, None] > 0
+        contacts = data.in_target[:, :, -1] > data.in_target[:, :, 0]
+        out |= goal_q & contacts & (np.arange(data.n_intervals)[None, :] < data.n_demand)
+    return out
 
 
 def _reachable(data: ProblemData) -> np.ndarray:
@@ -402,24 +426,66 @@ def _reachable(data: ProblemData) -> np.ndarray:
 
 
 def _add_value(
-    data: ProblemData, lp: _Lp, q: int, t: int, parts: list[tuple[int, float]], most: float
+    data: ProblemData,
+    lp: _Lp,
+    q: int,
+    t: int,
+    parts: list[tuple[int, float]],
+    most: float,
+    answered: dict[tuple[int, int], list[tuple[int, float]]],
 ) -> None:
     """Head count of ``q`` in ``t`` valued by merged unit levels and the tail.
 
     No roster puts more than ``most`` agents on ``q`` in ``t``, so levels beyond are left out.
+    When ``q`` has a goal priced in ``t``, each level column also enters ``answered[q, d]`` with
+    the contacts in target its unit adds (levels are then merged only when those agree too; the
+    tail adds none: the envelope is flat past the last level).
     """
     gains = data.gains[q, t]
+    goal = bool(goal_attainment.rate(data) and data.goal[q] and t < data.n_demand)
+    # contacts[k]: unscaled contacts in target the (k + 1)-th agent adds (not the gain, which
+    # also holds the under/overstaffing weights).
+    contacts = np.zeros(len(gains))
+    if goal:
+        contacts[:-1] = np.diff(data.in_target[q, t]) / SCALE
     columns: list[tuple[int, float]] = []
     k = 0
     while k < len(gains) and k < most:
         j = k
-        while j + 1 < len(gains) and gains[j + 1] == gains[k]:
+        while j + 1 < len(gains) and gains[j + 1] == gains[k] and contacts[j + 1] == contacts[k]:
             j += 1
-        columns.append((lp.col(-float(gains[k]), 0.0, float(j - k + 1)), 1.0))
+        col = lp.col(-float(gains[k]), 0.0, float(j - k + 1))
+        columns.append((col, 1.0))
+        if contacts[k]:
+            answered[(q, t // data.per_day)].append((col, float(contacts[k])))
         k = j + 1
     if k < most:
         columns.append((lp.col(-float(data.tail_gain[q, t]), 0.0, most - k), 1.0))
     lp.row(columns + [(c, -v) for c, v in parts], 0.0, 0.0)
+
+
+def _add_goal(
+    data: ProblemData, lp: _Lp, answered: dict[tuple[int, int], list[tuple[int, float]]]
+) -> None:
+    """Goal shortfall per immediate queue-day, in contacts (see the module docstring)."""
+    r = goal_attainment.rate(data)
+    if not r:
+        return
+    goal = goal_attainment.targets(data)
+    # What zero agents answer (the envelope at 0), per queue-day.
+    floor = data.in_target[:, : data.n_demand, 0].reshape(len(data.queues), data.days, -1)
+    base = floor.sum(axis=2)
+    for q, g_q in enumerate(data.goal):
+        if not g_q:
+            continue
+        for d in range(data.days):
+            terms = answered.get((q, d), [])
+            need = float(goal[q, d] - base[q, d]) / SCALE
+            if need <= 0 and all(v >= 0 for _, v in terms):
+                continue  # reached whatever the roster
+            # No roster answers fewer than none: the shortfall is at most the goal itself.
+            short = lp.col(float(r), 0.0, max(0.0, float(goal[q, d]) / SCALE))
+            lp.row([(short, 1.0), *terms], need, INF)
 
 
 def _add_deferred(

@@ -7,11 +7,14 @@ import pytest
 from scipy import sparse
 
 from scheduler.roster.bounds import build_lp, lp_bound
+from scheduler.roster.cpsat.constraints import goal_attainment
 from scheduler.roster.generate import generate_instance
 from scheduler.roster.lp_highs import lagrangian_bound
-from scheduler.roster.problem_data import build_problem
+from scheduler.roster.problem_data import ProblemData, build_problem
 from scheduler.roster.result import ProgressEvent, SolveParams, SolveStatus
 from scheduler.roster.solve import solve
+from scheduler.scenario import parse_scenario
+from tests.roster.test_goal_attainment import two_queue_requirements, two_queue_scenario
 
 
 def test_bound_close_below_proved_optimum(make_scenario, make_requirements):
@@ -130,3 +133,69 @@ def test_lagrangian_value_is_below_the_optimum_for_any_duals():
     unbounded = {**arrays, "upper": np.array([1.0, np.inf])}
     assert lagrangian_bound(unbounded, np.array([0.0, 0.0, -1.0])) == -np.inf
     assert lagrangian_bound(unbounded, np.array([0.0, 0.5, -1.5])) == pytest.approx(optimum)
+
+
+def goal_problem(weight: float, agents: int) -> ProblemData:
+    """The goal-attainment fixture (a big and a tiny queue, goal 80 %) with ``agents`` agents."""
+    scenario = two_queue_scenario(weight)
+    raw = scenario.model_dump(mode="json")
+    raw["agents"] = raw["agents"][:agents]
+    scenario = parse_scenario(raw)
+    return build_problem(scenario, two_queue_requirements(scenario))
+
+
+@pytest.mark.parametrize("agents", [7, 3])
+def test_goal_shortfall_bound_below_proved_optimum(agents):
+    # Seven agents reach both goals; three leave the big queue short every day.
+    data = goal_problem(5.0, agents)
+    result = solve(data, SolveParams(time_limit_s=20, workers=1, lp_bound=False))
+    assert result.status == SolveStatus.OPTIMAL and result.objective is not None
+    bound = lp_bound(data, time_limit=30)
+    assert bound is not None
+    assert bound.value <= result.objective
+    assert result.objective - bound.value <= 0.01 * abs(result.objective)
+
+
+def test_goal_shortfall_rows_raise_the_bound_when_goals_are_out_of_reach(monkeypatch):
+    # Three agents cannot bring the big queue to its goal: every roster pays the shortfall, and
+    # so does the LP (without the rows it only saw the contacts in target).
+    import scheduler.roster.bounds as bounds_module
+
+    data = goal_problem(5.0, 3)
+    priced = lp_bound(data, time_limit=30)
+    monkeypatch.setattr(bounds_module, "_add_goal", lambda *args: None)
+    dropped = lp_bound(data, time_limit=30)
+    assert priced is not None and dropped is not None
+    assert priced.value > dropped.value + 100.0
+    assert priced.columns > dropped.columns
+
+
+def test_goal_shortfall_at_weight_zero_adds_nothing():
+    with_goal, without = build_lp(goal_problem(5.0, 3)), build_lp(goal_problem(0.0, 3))
+    assert len(with_goal.cost) > len(without.cost)
+    assert float(goal_attainment.rate(goal_problem(0.0, 3))) == 0.0
+    assert np.isfinite(with_goal.lower).all() and np.isfinite(with_goal.upper).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_goal_shortfall_bound_below_every_roster_found(seed):
+    scenario, requirements = generate_instance(8, 3, interval=30, days=4, seed=seed)
+    objective = scenario.rules.objective.model_copy(update={"goal_shortfall": 5.0})
+    scenario = scenario.model_copy(
+        update={"rules": scenario.rules.model_copy(update={"objective": objective})}
+    )
+    data = build_problem(scenario, requirements)
+    assert goal_attainment.rate(data)
+    bound = lp_bound(data, time_limit=30)
+    assert bound is not None
+    seen: list[float] = []
+
+    def record(event: ProgressEvent) -> None:
+        if event.objective is not None:
+            seen.append(event.objective)
+
+    result = solve(
+        data, SolveParams(time_limit_s=2, workers=1, seed=seed, lp_bound=False), on_progress=record
+    )
+    assert result.objective is not None
+    assert all(objective >= bound.value for objective in [*seen, result.objective])
