@@ -149,6 +149,8 @@ def summarize(
         "shifts": len(result.roster.shifts),
         "service_by_queue_week": _records(weekly),
         "service_by_queue_day": _records(daily),
+        # Cover by shift type per day: only rows a planner asked for (empty without any).
+        "shift_cover": [count.model_dump(mode="json") for count in result.shift_cover],
         "messages": list(result.messages),
     }
 

@@ -8,6 +8,7 @@ solver puts nobody on a late shift, and every cover row below has to move it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -352,3 +353,26 @@ def test_cli_roster_writes_cover_counts(tmp_path: Path) -> None:
         ("2024-01-01", True),
         ("2024-01-02", True),
     ]
+
+
+def test_summary_json_carries_the_cover_counts(tmp_path: Path) -> None:
+    from scheduler.pipeline import evaluate_stage, summarize
+
+    scenario_path, requirements_path = _write_inputs(tmp_path, [{"kind": "late", "min": 2}])
+    raw = yaml.safe_load(scenario_path.read_text(encoding="utf-8"))
+    scenario = parse_scenario(raw)
+    requirements = pd.read_csv(requirements_path, parse_dates=["ds"])
+    result = solve(
+        build_problem(scenario, requirements),
+        SolveParams(time_limit_s=30, workers=1, seed=0, lp_bound=False, deterministic_time=0.5),
+    )
+    summary = summarize(
+        scenario, requirements, result, evaluate_stage(scenario, requirements, result.roster)
+    )
+    rows = summary["shift_cover"]
+    assert [(r["date"], r["label"], r["min"]) for r in rows] == [
+        ("2024-01-01", "kind late", 2),
+        ("2024-01-02", "kind late", 2),
+    ]
+    assert all(r["scheduled"] >= 2 and r["shortfall"] == 0 for r in rows)
+    json.dumps(summary)  # summary.json must stay plain JSON
