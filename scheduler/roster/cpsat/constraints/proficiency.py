@@ -24,8 +24,10 @@ Where it is honoured:
 - in the CP-SAT sub-model by :func:`add` through the skill group's flows ``f[G, q, t]`` priced
   ``-(mean_{a in G} p[a, q] - 1) * g_ref[q, t]`` (agents of a group share the flow; which one takes
   which queue is re-chosen exactly by the allocation afterwards);
-- in the LP bound with the group's *largest* proficiency per queue (never above the true value,
-  so the bound stays valid).
+- in the LP bound (:mod:`scheduler.roster.bounds`) per class and queue: each class's columns
+  carry its cheapest price over its queues, and each skill group's flow to a queue the smallest
+  extra over that among the group's classes, so no agent-interval is priced below what it can
+  cost (the bound stays valid).
 
 Everyone at proficiency 1 (the default) creates no variable and no term.
 """
