@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.roster.break_placement import least_cost_breaks, placement_table
 from scheduler.roster.cover_fill import CoverTally, reserve
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints import goal_attainment
@@ -66,33 +67,66 @@ def marginal(
 
 
 def shift_scores(data: ProblemData, a: int, n: np.ndarray) -> dict[int, int]:
-    """Scaled value of each candidate of agent ``a`` against head counts ``n``."""
-    m = marginal(data, n, data.agents[a].skills, data.agents[a].proficiency)
-    prefix = np.concatenate([[0], np.cumsum(m)])
+    """Scaled value of each candidate of agent ``a`` against head counts ``n``.
+
+    Each candidate is valued with its breaks where they cost least
+    (:func:`scheduler.roster.break_placement.least_cost_breaks`), the placement
+    :func:`add_agent_week` gives the chosen shifts.
+    """
+    prefix = _prefix(data, a, n)
+    tables: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
     scores: dict[int, int] = {}
     for day_cands in data.agents[a].candidates:
         for c in day_cands:
             cand = data.candidates[c]
+            if cand.template not in tables:
+                tables[cand.template] = placement_table(data, cand.template, prefix)
+            table = tables[cand.template]
             value = int(prefix[cand.last] - prefix[cand.first])
-            for s, spec in zip(
-                cpsat_model.default_breaks(data, cand.template, cand.first),
-                data.templates[cand.template].breaks,
-                strict=False,
-            ):
-                value -= int(prefix[s + spec.span] - prefix[s])
+            if table is not None and (table[0][cand.first] >= 0).all():
+                value -= int(table[1][cand.first])
+            else:
+                value -= _break_loss(data, cand, prefix)
             scores[c] = value
     return scores
+
+
+def _break_loss(data: ProblemData, cand: Candidate, prefix: np.ndarray) -> int:
+    """Loss of the breaks :func:`add_agent_week` gives ``cand`` (windows that may overlap)."""
+    placed = least_cost_breaks(data, cand.template, cand.first, prefix)
+    if placed is not None:
+        return placed[1]
+    breaks = cpsat_model.default_breaks(data, cand.template, cand.first)
+    specs = data.templates[cand.template].breaks
+    return sum(
+        int(prefix[s + spec.span] - prefix[s]) for s, spec in zip(breaks, specs, strict=False)
+    )
+
+
+def _prefix(data: ProblemData, a: int, n: np.ndarray) -> np.ndarray:
+    """Prefix sums of agent ``a``'s marginal value per interval against ``n``."""
+    m = marginal(data, n, data.agents[a].skills, data.agents[a].proficiency)
+    return np.concatenate([[0], np.cumsum(m)])
 
 
 def add_agent_week(plan: Plan, n: np.ndarray, a: int, choice: dict[int, int]) -> None:
     """Put agent ``a``'s chosen shifts into ``plan`` and ``n`` (greedy queue per interval)."""
     data = plan.data
+    # Breaks where they cost least against everybody else (as valued by shift_scores); the
+    # agent's own shifts never overlap, so one prefix serves every day.
+    prefix = _prefix(data, a, n)
     for d in range(data.days):
         c = choice.get(d, NO_SHIFT)
         if c == NO_SHIFT:
             continue
         cand = data.candidates[c]
-        plan.set_shift(a, d, c, cpsat_model.default_breaks(data, cand.template, cand.first))
+        placed = least_cost_breaks(data, cand.template, cand.first, prefix)
+        breaks = (
+            cpsat_model.default_breaks(data, cand.template, cand.first)
+            if placed is None
+            else placed[0]
+        )
+        plan.set_shift(a, d, c, breaks)
         goal_bonus = goal_attainment.bonus(data, n)
         for t in plan.working(a, d):
             best_q, best_g = data.agents[a].skills[0], None

@@ -10,6 +10,9 @@ queue in every other interval. Queues are re-balanced exactly afterwards by
 
 from __future__ import annotations
 
+import numpy as np
+
+from scheduler.roster.break_placement import least_cost_breaks
 from scheduler.roster.construct import marginal
 from scheduler.roster.plan import OFF, Plan
 
@@ -30,23 +33,11 @@ def replace_breaks(plan: Plan) -> Plan:
                 n[q, t] -= 1
             out.queue[a, t] = OFF
         m = marginal(data, n, data.agents[a].skills, data.agents[a].proficiency)
-        taken: set[int] = set()
-        starts = []
-        for spec in specs:
-            best_s, best_loss = None, None
-            for s in range(cand.first + spec.first, cand.first + spec.last + 1):
-                span = range(s, s + spec.span)
-                if any(t in taken for t in span):
-                    continue
-                loss = int(sum(m[t] for t in span))
-                if best_loss is None or loss < best_loss:
-                    best_s, best_loss = s, loss
-            if best_s is None:
-                # Windows crowded by earlier breaks: keep the previous placement.
-                starts = list(out.breaks[(a, d)])
-                break
-            starts.append(best_s)
-            taken.update(range(best_s, best_s + spec.span))
+        placed = least_cost_breaks(
+            data, cand.template, cand.first, np.concatenate([[0], np.cumsum(m)])
+        )
+        # Windows crowded by earlier breaks: keep the previous placement.
+        starts = out.breaks[(a, d)] if placed is None else placed[0]
         out.breaks[(a, d)] = tuple(starts)
         for t in out.working(a, d):
             best_q = max(data.agents[a].skills, key=lambda q: data.gain(q, t, int(n[q, t])))

@@ -215,15 +215,42 @@ def proficiency_problem(tiny: float) -> ProblemData:
 BEFORE_PER_QUEUE = -685.85
 
 
-def test_proficiency_priced_per_queue_below_proved_optimum():
+def test_proficiency_priced_per_queue_below_the_best_roster():
     # The goal makes the tiny queue worth staffing, and it costs every agent 0.3 of its
     # reference value there. The previous price (best queue) saw none of it; per queue, on the
-    # flows, the bound rises (by the 2.4 units of proficiency the optimum pays) and stays below
-    # the proved optimum.
+    # flows, the bound rises (by the 2.4 units of proficiency the best roster pays) and stays
+    # below the best roster. (That roster is not proved optimal: the whole-week CP-SAT model
+    # prices proficiency at its skill group's mean, so its optimum, -681.24, is not a bound;
+    # the construction's -681.1 beats what it returns once allocated, -680.77.)
     data = proficiency_problem(0.7)
     result = solve(data, SolveParams(time_limit_s=20, workers=1, lp_bound=False))
-    assert result.status == SolveStatus.OPTIMAL and result.objective is not None
+    assert result.objective is not None
+    assert result.objective_terms["proficiency"] > 2.0
     bound = lp_bound(data, time_limit=30)
     assert bound is not None
     assert bound.value <= result.objective
+    assert result.objective - bound.value <= 0.01 * abs(result.objective)
     assert bound.value > BEFORE_PER_QUEUE + 1.0
+
+
+# The bound of the fixture below when single-skill agents of one contract formed one class
+# priced at its best member (commit 01c3b25): it saw none of the weak agent's proficiency.
+BEFORE_SINGLE_SKILL_SPLIT = -1176.0
+
+
+def test_single_skill_agents_priced_at_their_own_proficiency(make_scenario, make_requirements):
+    # A1 and A3 both have only V1 and the same contract; A3 is at 0.7 there. The optimum needs
+    # A3 at the midday peak and pays its proficiency (66 units); its class of its own prices it
+    # exactly, so the bound meets the proved optimum.
+    raw = make_scenario(days=3, agents=4).model_dump(mode="json")
+    raw["agents"][3]["skills"] = {"V1": 0.7}
+    scenario = parse_scenario(raw)
+    data = build_problem(scenario, make_requirements(scenario))
+    result = solve(data, SolveParams(time_limit_s=20, workers=1, lp_bound=False))
+    assert result.status == SolveStatus.OPTIMAL and result.objective is not None
+    assert result.objective_terms["proficiency"] > 60
+    bound = lp_bound(data, time_limit=30)
+    assert bound is not None
+    assert bound.value <= result.objective
+    assert result.objective - bound.value <= 0.001 * abs(result.objective)
+    assert bound.value > BEFORE_SINGLE_SKILL_SPLIT + 60
