@@ -7,19 +7,22 @@ The pipeline (DESIGN section 7):
    (an agent with no feasible week is explained with CP-SAT assumptions), then
    :func:`scheduler.roster.cover_repair.repair` for shift cover rows it left outside their
    limits (rows no roster meets are explained);
-3. :func:`scheduler.roster.rebreak.replace_breaks` and
-   :func:`scheduler.roster.allocate.allocate` -- breaks and queues re-placed exactly for the
-   shifts chosen;
-4. small problems: one CP-SAT model of everything, hinted with the start; otherwise
+3. :func:`scheduler.roster.rebreak.replace_breaks`, :func:`scheduler.roster.allocate.allocate`
+   and :func:`scheduler.roster.exchange.exchange_weeks` -- breaks and queues re-placed exactly
+   for the shifts chosen, whole weeks exchanged between interchangeable agents;
+4. small problems: one CP-SAT model of everything, hinted with the start; otherwise rounds of
+   best responses (:func:`scheduler.roster.construct.improve_agents`: each agent's best week
+   against everybody else, its breaks where they cost least, then step 3) while a round gains
+   at least :data:`BEST_RESPONSE_STALL` of the objective, then
    :func:`scheduler.roster.lns.search` until the time limit;
 5. a last exact queue allocation, then the typed :class:`~scheduler.roster.result.Result`.
 
 Meanwhile HiGHS solves the LP relaxation of :mod:`scheduler.roster.bounds` in a child process,
-started right after the pre-checks with the solve's time limit (on the 300-agent week at 15
-minutes it needs about 25 s of one core, and came back 30 s into a 2-worker solve on the 2-core
-benchmark machine); once its bound is known the result reports the gap, and the search stops as
-soon as the gap is within ``params.gap_limit`` (when that is positive). A search that stops
-improving is not a reason to stop: only the time limit, the gap limit and ``should_stop`` end it.
+started once the first roster exists, with the time that is left (on the 300-agent week at 15
+minutes it needs 40-50 s of one core); once its bound is known the result reports the gap, and
+the search stops as soon as the gap is within ``params.gap_limit`` (when that is positive). A
+search that stops improving is not a reason to stop: only the time limit, the gap limit and
+``should_stop`` end it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from scheduler.roster.cpsat.constraints import fairness as fairness_rules
 from scheduler.roster.cpsat.constraints import preferences as preference_rules
 from scheduler.roster.cpsat.constraints import stability as stability_rules
 from scheduler.roster.evaluate import Evaluation, evaluate, fairness_counts, service_kpis
+from scheduler.roster.exchange import exchange_weeks
 from scheduler.roster.kpis import shift_cover_counts
 from scheduler.roster.plan import Plan, plan_from_roster
 from scheduler.roster.problem_data import ProblemData, unscale
@@ -141,8 +145,6 @@ def solve(
     if clashes:
         raise InfeasibleError(clashes)
     emit("precheck", None, f"{len(data.agents)} agents, {len(data.candidates)} candidate shifts")
-    if params.lp_bound:
-        pending = PendingBound(data, time_limit=params.time_limit_s)
 
     plan, failed = construct(
         data,
@@ -168,6 +170,10 @@ def solve(
     best_eval = evaluate(plan)
     first_feasible = time.monotonic() - started
     emit("construct", best_eval, f"first feasible roster in {first_feasible:.2f}s")
+    if params.lp_bound:
+        # Started once a roster exists: building the LP takes the parent a second or two on
+        # the 300-agent week, which the first feasible roster should not wait for.
+        pending = PendingBound(data, time_limit=max(0.1, deadline - time.monotonic()))
 
     plan, best_eval = _warm_start(data, plan, best_eval, messages)
     status = SolveStatus.FEASIBLE
@@ -247,14 +253,21 @@ def gap(objective: float, bound: float) -> float:
 
 
 def _polish(plan: Plan) -> Plan:
-    """Breaks re-placed then queues re-allocated, kept only where the objective improves."""
+    """Breaks re-placed, queues re-allocated, then weeks exchanged between interchangeable
+    agents (queues re-allocated after), each kept only where the objective improves."""
     best, best_eval = plan, evaluate(plan)
-    for step in (replace_breaks, allocate):
+    for step in (replace_breaks, allocate, _exchange):
         cand = step(best)
         cand_eval = evaluate(cand)
         if cand_eval.total <= best_eval.total:
             best, best_eval = cand, cand_eval
     return best
+
+
+def _exchange(plan: Plan) -> Plan:
+    """:func:`exchange_weeks`, queues re-allocated if any week moved."""
+    out, moved = exchange_weeks(plan)
+    return allocate(out) if moved else plan
 
 
 def _best_responses(
