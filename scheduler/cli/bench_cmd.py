@@ -8,6 +8,7 @@ write the same roster files, scored by the same evaluator.
 from __future__ import annotations
 
 import json
+import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -98,9 +99,11 @@ def curtois(
             record = run_instance(
                 path, solutions, time_limit, workers, seed, best, engine=engine.value
             )
+            # The machine's load says how much of the cores the run really had.
             err_console.print(
                 f"[{number}/{len(paths)}] {record.instance}: objective {record.objective} "
-                f"({record.status}) in {time.monotonic() - began:.1f} s",
+                f"({record.status}) in {time.monotonic() - began:.1f} s, "
+                f"load {os.getloadavg()[0]:.2f}",
                 highlight=False,
             )
             records.append(record)
