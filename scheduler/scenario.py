@@ -165,6 +165,53 @@ def _reference_problems(raw: dict[str, Any]) -> list[FieldProblem]:
                 FieldProblem(f"fairness_ledger[{index}].agent", entry.get("agent"), "unknown agent")
             )
     problems.extend(_cover_problems(raw, templates))
+    problems.extend(_kind_problems(raw, templates))
+    return problems
+
+
+def _kind_problems(raw: dict[str, Any], templates: set[str]) -> list[FieldProblem]:
+    """Shift requests and horizon kind limits naming a kind or template nobody defines."""
+    problems: list[FieldProblem] = []
+    kinds = {
+        str(t.get("kind", "day")) for t in raw.get("shift_templates") or [] if isinstance(t, dict)
+    }
+    for index, contract in enumerate(raw.get("contracts") or []):
+        limits = (
+            contract.get("max_shifts_by_kind_per_horizon") if isinstance(contract, dict) else None
+        )
+        for kind in limits if isinstance(limits, dict) else ():
+            if kind not in kinds:
+                problems.append(
+                    FieldProblem(
+                        f"contracts[{index}](id={contract.get('id')}).max_shifts_by_kind_per_horizon",
+                        kind,
+                        f"no shift template has this kind; kinds: {sorted(kinds)}",
+                    )
+                )
+    for index, agent in enumerate(raw.get("agents") or []):
+        prefs = agent.get("preferences") if isinstance(agent, dict) else None
+        requests = prefs.get("requests") if isinstance(prefs, dict) else None
+        for j, request in enumerate(requests if isinstance(requests, list) else []):
+            if not isinstance(request, dict):
+                continue
+            where = f"agents[{index}](id={agent.get('id')}).preferences.requests[{j}]"
+            kind, template = request.get("kind"), request.get("template")
+            if kind is not None and kind not in kinds:
+                problems.append(
+                    FieldProblem(
+                        f"{where}.kind",
+                        kind,
+                        f"no shift template has this kind; kinds: {sorted(kinds)}",
+                    )
+                )
+            if template is not None and template not in templates:
+                problems.append(
+                    FieldProblem(
+                        f"{where}.template",
+                        template,
+                        f"unknown shift template; known: {sorted(templates)}",
+                    )
+                )
     return problems
 
 

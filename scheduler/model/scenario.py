@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from scheduler.model.agent import Agent, Contract
 from scheduler.model.base import Frozen
@@ -25,11 +25,18 @@ class FairnessLedgerEntry(Frozen):
 
 
 class Scenario(Frozen):
-    """Site, queues, agents, contracts, shift templates, rules, history carried in, shift cover."""
+    """Site, queues, agents, contracts, shift templates, rules, history carried in, shift cover.
+
+    A scenario without queues is a pure shift-cover roster (hospital or retail style, or the
+    Curtois & Qu benchmark): demand is stated only by ``shift_cover``, the requirements frame is
+    empty and agents need no skills. With queues, every agent needs at least one skill.
+    """
 
     site: Site
     horizon: Horizon
-    queues: list[Queue] = Field(min_length=1)
+    queues: list[Queue] = Field(
+        default_factory=list, description="none for a roster driven by shift cover alone"
+    )
     contracts: list[Contract] = Field(min_length=1)
     shift_templates: list[ShiftTemplate] = Field(min_length=1)
     agents: list[Agent] = Field(min_length=1)
@@ -38,6 +45,17 @@ class Scenario(Frozen):
     shift_cover: list[ShiftCover] = Field(
         default_factory=list, description="shifts of a kind or template each day needs"
     )
+
+    @model_validator(mode="after")
+    def _skills_with_queues(self) -> Scenario:
+        if self.queues:
+            for index, agent in enumerate(self.agents):
+                if not agent.skills:
+                    raise ValueError(
+                        f"agents[{index}](id={agent.id}).skills: empty, but the scenario has "
+                        "queues; give the agent at least one queue it can work"
+                    )
+        return self
 
     def queue(self, queue_id: str) -> Queue:
         """The queue with ``queue_id`` (``KeyError`` if unknown)."""

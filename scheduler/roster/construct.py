@@ -13,9 +13,10 @@ re-read from the coverage before each agent and each day: a Lagrangian reweighti
 multipliers follow the roster as it fills).
 
 For the first roster, speed matters more than each week's optimality: :func:`greedy_week` adds
-the agent's best-valued days one at a time, each with its best shift that keeps the week's upper
-limits, rest and sequences (checked by :mod:`scheduler.roster.validate`), and keeps the week only
-if it then satisfies every rule. Where it does not, :func:`best_week` solves a small CP-SAT model
+the agent's best-valued days one at a time, each with its best shift that keeps the upper
+limits of its week and of the horizon, rest and sequences (checked by
+:mod:`scheduler.roster.validate`), and keeps the week only if it then satisfies every rule. Where
+it does not, :func:`best_week` solves a small CP-SAT model
 of the week with every contract, sequence, rest, fairness and preference rule. An agent whose week
 cannot satisfy its rules is reported, not skipped. The improvement rounds
 (:func:`improve_agents`) always use the exact CP-SAT week.
@@ -33,7 +34,7 @@ from scheduler.roster.break_placement import least_cost_breaks, placement_table
 from scheduler.roster.cover_fill import CoverTally, reserve
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints import goal_attainment
-from scheduler.roster.cpsat.constraints.contracts import WeekLimits, week_limits
+from scheduler.roster.cpsat.constraints.contracts import WeekLimits, horizon_limits, week_limits
 from scheduler.roster.plan import NO_SHIFT, OFF, Plan
 from scheduler.roster.problem_data import Candidate, ProblemData
 
@@ -50,6 +51,9 @@ def marginal(
     (aligned with ``skills``; none when omitted) plus the goal-attainment bonus of queue-days
     short of goal (none at weight 0).
     """
+    if not skills:
+        # An agent without skills (shift cover only) adds no queue value anywhere.
+        return np.zeros(data.n_intervals, dtype=np.int64)
     goal_bonus = goal_attainment.bonus(data, n)
     levels = data.levels
     best = np.full(data.n_intervals, np.iinfo(np.int64).min // 4, dtype=np.int64)
@@ -127,6 +131,8 @@ def add_agent_week(plan: Plan, n: np.ndarray, a: int, choice: dict[int, int]) ->
             else placed[0]
         )
         plan.set_shift(a, d, c, breaks)
+        if not data.agents[a].skills:
+            continue  # works shift cover only: no queue to put the intervals on
         goal_bonus = goal_attainment.bonus(data, n)
         for t in plan.working(a, d):
             best_q, best_g = data.agents[a].skills[0], None
@@ -227,9 +233,13 @@ def greedy_week(
     its row), no shift may take a row past its maximum, and targets add to a shift's value.
     """
     spec = data.agents[a]
-    # Coverage value net of the shift's own costs, plus the day-off cost it saves.
+    # Coverage value net of the shift's own costs, plus the day-off costs it saves (stability,
+    # "on" requests).
     scores = {
-        c: value - data.candidates[c].cost + spec.off_cost[data.candidates[c].day]
+        c: value
+        - data.candidates[c].cost
+        + spec.off_cost[data.candidates[c].day]
+        + spec.off_preference_cost[data.candidates[c].day]
         for c, value in shift_scores(data, a, n).items()
     }
     reserved: dict[int, int] = {}
@@ -294,7 +304,8 @@ def _fits(
     cand: Candidate,
     limits: dict[int, WeekLimits],
 ) -> bool:
-    """Quick necessary test that adding ``cand`` keeps the week's upper limits and rest.
+    """Quick necessary test that adding ``cand`` keeps the upper limits (of its week and of the
+    horizon) and rest.
 
     It screens out most trials before the full check of :func:`_week_problems`.
     """
@@ -306,6 +317,8 @@ def _fits(
     if len(same_week) + 1 > limit.max_days:
         return False
     if sum(c.paid_minutes for c in same_week) + cand.paid_minutes > limit.max_minutes:
+        return False
+    if not _fits_horizon(data, a, choice, cand):
         return False
     rest = spec.contract.min_rest_minutes
     tail = {t.day: (t.start, t.end) for t in spec.tail}
@@ -322,6 +335,24 @@ def _fits(
         after = choice.get(e)
         if after is not None and data.candidates[after].start < cand.end + rest:
             return False
+    return True
+
+
+def _fits_horizon(data: ProblemData, a: int, choice: dict[int, int], cand: Candidate) -> bool:
+    """Whether adding ``cand`` keeps the contract's horizon maxima (minutes, shifts per kind)."""
+    limits = horizon_limits(data.agents[a].contract)
+    if not limits.any:
+        return True
+    chosen = [data.candidates[c] for c in choice.values()]
+    total = sum(c.paid_minutes for c in chosen) + cand.paid_minutes
+    if limits.max_minutes is not None and total > limits.max_minutes:
+        return False
+    kind = data.templates[cand.template].kind
+    for limited, most in limits.max_by_kind:
+        if limited == kind:
+            same = sum(data.templates[c.template].kind == kind for c in chosen)
+            if same + 1 > most:
+                return False
     return True
 
 

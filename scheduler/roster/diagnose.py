@@ -4,10 +4,11 @@ Two stages:
 
 1. :func:`prechecks` -- arithmetic on the candidate set before any search: agents with no
    possible shift although their contract needs minutes or days, contracts whose minimum paid
-   minutes exceed what the agent's available days can hold, shift cover rows needing more shifts
-   than there are agents able to work one that day (alone, or together with the day's other
-   rows: an agent works one shift a day) or allowing fewer than the pinned shifts that count,
-   queues with demand but nobody skilled (a warning: coverage is soft).
+   minutes (per week or per horizon) exceed what the agent's available days can hold, shift
+   cover rows needing more shifts than there are agents able to work one that day (alone, or
+   together with the day's other rows: an agent works one shift a day) or allowing fewer than
+   the pinned shifts that count, queues with demand but nobody skilled (a warning: coverage is
+   soft).
 2. :func:`explain_agent` -- for an agent whose week the constructive model finds infeasible, the
    same model with each rule family behind an assumption literal; CP-SAT's sufficient assumptions
    name the clashing families, reported with the contract's numbers.
@@ -21,8 +22,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from scheduler.model import Contract
 from scheduler.roster.cpsat import model as cpsat_model
-from scheduler.roster.cpsat.constraints.contracts import week_limits
+from scheduler.roster.cpsat.constraints.contracts import horizon_limits, week_limits
 from scheduler.roster.plan import Plan
 from scheduler.roster.problem_data import CoverRow, ProblemData
 
@@ -36,6 +38,7 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
     for spec in data.agents:
         contract = spec.contract
         days_with = [d for d in range(data.days) if spec.candidates[d]]
+        horizon_reach = 0  # most paid minutes the weeks together can hold
         for w in sorted(set(data.week_of_day)):
             days = [d for d in range(data.days) if data.week_of_day[d] == w]
             limits = week_limits(data.scenario, contract, len(days))
@@ -49,6 +52,7 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
                 reverse=True,
             )
             reachable = sum(best[:max_days])
+            horizon_reach += min(reachable, limits.max_minutes)
             if len(open_days) < min_days:
                 clashes.append(
                     f"agent {spec.id}: contract {contract.id!r} needs {min_days} working days in "
@@ -61,6 +65,14 @@ def prechecks(data: ProblemData) -> tuple[list[str], list[str]]:
                     f"week {w + 1} but at most {reachable} min fit its available days "
                     f"(max_days {contract.max_days})"
                 )
+        low = horizon_limits(contract).min_minutes
+        if low is not None and horizon_reach < low:
+            clashes.append(
+                f"agent {spec.id}: contract {contract.id!r} min_minutes_per_horizon {low} but at "
+                f"most {horizon_reach} paid min fit its available days over the {data.days}-day "
+                f"horizon (max_days {contract.max_days}, max_minutes_per_week "
+                f"{contract.max_minutes_per_week}, availability and time off)"
+            )
     clashes.extend(cover_prechecks(data))
     for q, queue in enumerate(data.queues):
         if int(data.need[q].sum()) and not any(q in a.skills for a in data.agents):
@@ -191,7 +203,8 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
     details = {
         "contracts": (
             f"min {contract.min_minutes_per_week}/max {contract.max_minutes_per_week} "
-            f"paid min, {contract.min_days}-{contract.max_days} days"
+            f"paid min, {contract.min_days}-{contract.max_days} days a week"
+            + _horizon_detail(contract)
         ),
         "sequences": (
             f"max {contract.max_consecutive_days} consecutive days, min "
@@ -211,6 +224,20 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
         f"agent {spec.id}: contract {contract.id!r} rules clash with its availability and "
         f"time off: {parts}"
     )
+
+
+def _horizon_detail(contract: Contract) -> str:
+    """``; per horizon min 3360/max 4320 paid min, at most 5 N`` (empty without limits)."""
+    limits = horizon_limits(contract)
+    if not limits.any:
+        return ""
+    parts = []
+    if limits.min_minutes is not None or limits.max_minutes is not None:
+        low = limits.min_minutes or 0
+        high = "-" if limits.max_minutes is None else limits.max_minutes
+        parts.append(f"min {low}/max {high} paid min")
+    parts.extend(f"at most {most} {kind}" for kind, most in limits.max_by_kind)
+    return "; per horizon " + ", ".join(parts)
 
 
 def _minimal_core(rm: cpsat_model.RosterModel, seed: int) -> list[str]:

@@ -76,6 +76,7 @@ def evaluate(plan: Plan) -> Evaluation:
             cand = plan.candidate(a, d)
             if cand is None:
                 terms["stability"] += spec.off_cost[d]
+                terms["preferences"] += spec.off_preference_cost[d]
                 continue
             terms["cost"] += cand.pay_cost
             terms["preferences"] += cand.preference_cost

@@ -68,9 +68,13 @@ class Plan:
         return out
 
     def working(self, a: int, d: int) -> list[int]:
-        """Intervals of day ``d``'s shift that agent ``a`` spends on a queue (not on break)."""
+        """Intervals of day ``d``'s shift that agent ``a`` spends on a queue (not on break).
+
+        None for an agent without skills (a queue-less scenario): such an agent works shift
+        cover only, so no interval of its shift goes to a queue.
+        """
         cand = self.candidate(a, d)
-        if cand is None:
+        if cand is None or not self.data.agents[a].skills:
             return []
         off = set(self.break_mask(a, d))
         return [t for t in range(cand.first, cand.last) if t not in off]

@@ -161,7 +161,8 @@ class AgentSpec:
     ``skills`` are queue indices (sorted), ``group`` the index of the agent's skill set among
     all distinct skill sets (agents of a group are interchangeable for queue allocation).
     ``candidates[d]`` indexes :attr:`ProblemData.candidates`; ``off_cost[d]`` is the scaled
-    cost of not working day ``d`` (stability against a previous roster).
+    stability cost of not working day ``d`` (against a previous roster) and
+    ``off_preference_cost[d]`` the scaled preference cost of it (dated ``on`` requests missed).
     """
 
     index: int
@@ -172,6 +173,7 @@ class AgentSpec:
     group: int
     candidates: tuple[tuple[int, ...], ...]
     off_cost: tuple[int, ...]
+    off_preference_cost: tuple[int, ...]
     tail: tuple[TailShift, ...]
     ledger: FairnessLedgerEntry
     target_minutes: int
@@ -386,11 +388,15 @@ def build_problem(
         group = skill_sets.setdefault(skills, len(skill_sets))
         per_day_cands: list[tuple[int, ...]] = []
         off_cost: list[int] = []
+        off_preference_cost: list[int] = []
         pins = _pins(agent, a_index, dates, problems, messages)
+        requests = preferences.requests_by_date(agent)
         for day, date in enumerate(dates):
             pin = pins.get(day)
             before = prev_days.get((agent.id, day))
             off_cost.append(stability.change_cost(before, None, w_stability))
+            day_requests = requests.get(date, ())
+            off_preference_cost.append(preferences.off_cost(day_requests, weights.preferences))
             chosen: list[int] = []
             if date not in agent.time_off:
                 for template_id in contract.shift_templates:
@@ -429,7 +435,13 @@ def build_problem(
                                     agent, tpl.paid_minutes(length), weights.cost
                                 ),
                                 preference_cost=preferences.shift_cost(
-                                    agent, date, start_clock, tpl.kind, weights.preferences
+                                    agent,
+                                    date,
+                                    start_clock,
+                                    tpl.id,
+                                    tpl.kind,
+                                    weights.preferences,
+                                    day_requests,
                                 ),
                                 stability_cost=stability.change_cost(before, after, w_stability),
                             )
@@ -458,6 +470,7 @@ def build_problem(
                 group=group,
                 candidates=tuple(per_day_cands),
                 off_cost=tuple(off_cost),
+                off_preference_cost=tuple(off_preference_cost),
                 tail=tails.get(agent.id, ()),
                 ledger=entry,
                 target_minutes=_target_minutes(contract, days, entry),
@@ -722,6 +735,9 @@ def _demand(
     """
     n_q = len(scenario.queues)
     n_t = scenario.horizon.days * per_day
+    if not scenario.queues and requirements.empty:
+        # A roster driven by shift cover alone has no demand to read (any columns will do).
+        return _empty_demand(n_q, n_t)
     missing = [c for c in REQUIRED_COLUMNS if c not in requirements.columns]
     if missing:
         problems.append(

@@ -39,6 +39,8 @@ def replace_breaks(plan: Plan) -> Plan:
         # Windows crowded by earlier breaks: keep the previous placement.
         starts = out.breaks[(a, d)] if placed is None else placed[0]
         out.breaks[(a, d)] = tuple(starts)
+        if not data.agents[a].skills:
+            continue  # works shift cover only: no queue to put the intervals on
         for t in out.working(a, d):
             best_q = max(data.agents[a].skills, key=lambda q: data.gain(q, t, int(n[q, t])))
             out.queue[a, t] = best_q

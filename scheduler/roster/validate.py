@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.cpsat.constraints import availability, pinned
-from scheduler.roster.cpsat.constraints.contracts import week_limits
+from scheduler.roster.cpsat.constraints.contracts import horizon_limits, week_limits
 from scheduler.roster.kpis import shift_cover_counts
 from scheduler.roster.problem_data import ProblemData
 from scheduler.roster.result import Roster, Shift
@@ -181,6 +181,31 @@ def _check_shift(data: ProblemData, shift: Shift) -> list[Violation]:
     return out
 
 
+def _check_horizon(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Violation]:
+    """The contract's limits over the whole horizon (minutes, shifts per kind)."""
+    spec = data.agents[a]
+    limits = horizon_limits(spec.contract)
+    if not limits.any:
+        return []
+    kinds = {t.id: t.kind for t in data.templates}
+    paid = sum(s.paid_minutes for s in shifts.values())
+    out: list[Violation] = []
+
+    def bad(message: str) -> None:
+        out.append(Violation("contracts", spec.id, None, message))
+
+    if limits.max_minutes is not None and paid > limits.max_minutes:
+        bad(f"horizon: {paid} paid min > max_minutes_per_horizon {limits.max_minutes}")
+    if limits.min_minutes is not None and paid < limits.min_minutes:
+        # " < min " marks a minimum more days can still reach (construct.py relies on it).
+        bad(f"horizon: {paid} paid min < min {limits.min_minutes} (min_minutes_per_horizon)")
+    for kind, limit in limits.max_by_kind:
+        count = sum(1 for s in shifts.values() if kinds[s.template] == kind)
+        if count > limit:
+            bad(f"horizon: {count} {kind} shifts > max_shifts_by_kind_per_horizon {limit}")
+    return out
+
+
 def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Violation]:
     spec = data.agents[a]
     contract = spec.contract
@@ -209,6 +234,7 @@ def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Vio
             count = sum(1 for d in days if d in shifts and kinds[shifts[d].template] == kind)
             if count > limit:
                 bad("contracts", None, f"week {w + 1}: {count} {kind} shifts > {limit}")
+    out.extend(_check_horizon(data, a, shifts))
     # Day series with the previous roster's tail.
     series: dict[int, tuple[int, int, str] | None] = {}
     if data.previous is not None:

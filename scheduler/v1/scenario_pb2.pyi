@@ -114,8 +114,15 @@ class Queue(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., goal: _Optional[_Union[ServiceGoal, _Mapping]] = ..., patience_seconds: _Optional[float] = ..., max_occupancy: _Optional[float] = ..., shrinkage: _Optional[float] = ..., max_concurrency: _Optional[int] = ..., concurrency_efficiency: _Optional[float] = ...) -> None: ...
 
 class Contract(_message.Message):
-    __slots__ = ("id", "min_minutes_per_week", "max_minutes_per_week", "max_days", "min_days", "max_consecutive_days", "min_consecutive_days_off", "min_rest_minutes", "max_weekends", "shift_templates", "max_shifts_by_kind")
+    __slots__ = ("id", "min_minutes_per_week", "max_minutes_per_week", "max_days", "min_days", "max_consecutive_days", "min_consecutive_days_off", "min_rest_minutes", "max_weekends", "shift_templates", "max_shifts_by_kind", "min_minutes_per_horizon", "max_minutes_per_horizon", "max_shifts_by_kind_per_horizon")
     class MaxShiftsByKindEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class MaxShiftsByKindPerHorizonEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -133,6 +140,9 @@ class Contract(_message.Message):
     MAX_WEEKENDS_FIELD_NUMBER: _ClassVar[int]
     SHIFT_TEMPLATES_FIELD_NUMBER: _ClassVar[int]
     MAX_SHIFTS_BY_KIND_FIELD_NUMBER: _ClassVar[int]
+    MIN_MINUTES_PER_HORIZON_FIELD_NUMBER: _ClassVar[int]
+    MAX_MINUTES_PER_HORIZON_FIELD_NUMBER: _ClassVar[int]
+    MAX_SHIFTS_BY_KIND_PER_HORIZON_FIELD_NUMBER: _ClassVar[int]
     id: str
     min_minutes_per_week: int
     max_minutes_per_week: int
@@ -144,21 +154,40 @@ class Contract(_message.Message):
     max_weekends: int
     shift_templates: _containers.RepeatedScalarFieldContainer[str]
     max_shifts_by_kind: _containers.ScalarMap[str, int]
-    def __init__(self, id: _Optional[str] = ..., min_minutes_per_week: _Optional[int] = ..., max_minutes_per_week: _Optional[int] = ..., max_days: _Optional[int] = ..., min_days: _Optional[int] = ..., max_consecutive_days: _Optional[int] = ..., min_consecutive_days_off: _Optional[int] = ..., min_rest_minutes: _Optional[int] = ..., max_weekends: _Optional[int] = ..., shift_templates: _Optional[_Iterable[str]] = ..., max_shifts_by_kind: _Optional[_Mapping[str, int]] = ...) -> None: ...
+    min_minutes_per_horizon: int
+    max_minutes_per_horizon: int
+    max_shifts_by_kind_per_horizon: _containers.ScalarMap[str, int]
+    def __init__(self, id: _Optional[str] = ..., min_minutes_per_week: _Optional[int] = ..., max_minutes_per_week: _Optional[int] = ..., max_days: _Optional[int] = ..., min_days: _Optional[int] = ..., max_consecutive_days: _Optional[int] = ..., min_consecutive_days_off: _Optional[int] = ..., min_rest_minutes: _Optional[int] = ..., max_weekends: _Optional[int] = ..., shift_templates: _Optional[_Iterable[str]] = ..., max_shifts_by_kind: _Optional[_Mapping[str, int]] = ..., min_minutes_per_horizon: _Optional[int] = ..., max_minutes_per_horizon: _Optional[int] = ..., max_shifts_by_kind_per_horizon: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
+class ShiftRequest(_message.Message):
+    __slots__ = ("date", "want", "kind", "template", "weight")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    WANT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    want: str
+    kind: str
+    template: str
+    weight: float
+    def __init__(self, date: _Optional[str] = ..., want: _Optional[str] = ..., kind: _Optional[str] = ..., template: _Optional[str] = ..., weight: _Optional[float] = ...) -> None: ...
 
 class Preferences(_message.Message):
-    __slots__ = ("days_off", "weekdays_off", "start_window", "shift_kinds", "weight")
+    __slots__ = ("days_off", "weekdays_off", "start_window", "shift_kinds", "weight", "requests")
     DAYS_OFF_FIELD_NUMBER: _ClassVar[int]
     WEEKDAYS_OFF_FIELD_NUMBER: _ClassVar[int]
     START_WINDOW_FIELD_NUMBER: _ClassVar[int]
     SHIFT_KINDS_FIELD_NUMBER: _ClassVar[int]
     WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
     days_off: _containers.RepeatedScalarFieldContainer[str]
     weekdays_off: _containers.RepeatedScalarFieldContainer[str]
     start_window: TimeWindow
     shift_kinds: _containers.RepeatedScalarFieldContainer[str]
     weight: int
-    def __init__(self, days_off: _Optional[_Iterable[str]] = ..., weekdays_off: _Optional[_Iterable[str]] = ..., start_window: _Optional[_Union[TimeWindow, _Mapping]] = ..., shift_kinds: _Optional[_Iterable[str]] = ..., weight: _Optional[int] = ...) -> None: ...
+    requests: _containers.RepeatedCompositeFieldContainer[ShiftRequest]
+    def __init__(self, days_off: _Optional[_Iterable[str]] = ..., weekdays_off: _Optional[_Iterable[str]] = ..., start_window: _Optional[_Union[TimeWindow, _Mapping]] = ..., shift_kinds: _Optional[_Iterable[str]] = ..., weight: _Optional[int] = ..., requests: _Optional[_Iterable[_Union[ShiftRequest, _Mapping]]] = ...) -> None: ...
 
 class Agent(_message.Message):
     __slots__ = ("id", "name", "skills", "contract", "availability", "time_off", "preferences", "cost_per_hour")

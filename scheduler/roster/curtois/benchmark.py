@@ -1,7 +1,10 @@
 """Run one Curtois & Qu instance end to end: read, solve, write the roster, score the file.
 
-The reported objective is the evaluator's score of the written ``.roster`` file, re-read from
-disk, so what is published is what anyone can re-check from the file.
+Two engines solve it: ``curtois``, the dedicated formulation (:mod:`.solve`: column generation
+and CP-SAT), and ``scenario``, the contact-centre roster engine on the instance mapped to a
+scenario (:mod:`.scenario_engine`). The reported objective is the evaluator's score of the
+written ``.roster`` file, re-read from disk, so what is published is what anyone can re-check
+from the file, whichever engine wrote it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,18 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Literal
 
 from scheduler.roster.curtois.evaluator import evaluate
 from scheduler.roster.curtois.reader import read_instance
 from scheduler.roster.curtois.roster_file import read_roster, write_roster
-from scheduler.roster.curtois.solve import ProgressEvent, solve
+from scheduler.roster.curtois.scenario_engine import solve_with_scenario
+from scheduler.roster.curtois.solve import CurtoisResult, ProgressEvent, solve
+
+Engine = Literal["curtois", "scenario"]
+"""``curtois``: the dedicated formulation; ``scenario``: the roster engine, mapped instance."""
+
+ENGINES: tuple[Engine, ...] = ("curtois", "scenario")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class BenchRecord:
     time_limit: float
     workers: int
     seed: int
+    engine: Engine = "curtois"
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (gap as a fraction of the best known, rounded to 1e-5)."""
@@ -85,10 +96,20 @@ def run_instance(
     seed: int = 0,
     best_known: dict[str, BestKnown] | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
+    engine: Engine = "curtois",
 ) -> BenchRecord:
-    """Solve the instance at ``path``, write ``solutions/<Instance>.roster``, score that file."""
+    """Solve the instance at ``path`` with ``engine``, write ``solutions/<Instance>.roster``,
+    score that file (``progress`` reports the dedicated engine's incumbents)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {list(ENGINES)}")
     instance = read_instance(path)
-    result = solve(instance, time_limit=time_limit, workers=workers, seed=seed, progress=progress)
+    result: CurtoisResult
+    if engine == "scenario":
+        result = solve_with_scenario(instance, time_limit, workers, seed).curtois
+    else:
+        result = solve(
+            instance, time_limit=time_limit, workers=workers, seed=seed, progress=progress
+        )
     objective: int | None = None
     violations = 0
     if result.roster is not None:
@@ -113,6 +134,7 @@ def run_instance(
         time_limit=time_limit,
         workers=workers,
         seed=seed,
+        engine=engine,
     )
 
 
@@ -123,7 +145,8 @@ def run_all(
     workers: int = 2,
     seed: int = 0,
     best_known: dict[str, BestKnown] | None = None,
+    engine: Engine = "curtois",
 ) -> Iterable[BenchRecord]:
     """:func:`run_instance` over ``paths``, yielding each record as soon as it is done."""
     for path in paths:
-        yield run_instance(path, solutions, time_limit, workers, seed, best_known)
+        yield run_instance(path, solutions, time_limit, workers, seed, best_known, engine=engine)

@@ -1,4 +1,4 @@
-"""Contracts: paid minutes, working days and shifts per kind, per week.
+"""Contracts: paid minutes, working days and shifts per kind, per week and per horizon.
 
 Maths: for every agent ``a`` with contract ``k`` and every block ``W`` of the horizon (7-day
 blocks from its start):
@@ -15,6 +15,17 @@ be off) and the minima less what the other days could hold,
 ``min_minutes(W) = max(0, min_minutes(k) - (7 - |W|) * longest(k))`` with ``longest(k)`` the
 longest paid shift of the contract's templates. (Scaling the maxima pro rata instead would forbid
 an eight-hour shift in a one-day horizon of a 40-hour contract: ``2400 / 7 < 480``.)
+
+Over the whole horizon ``H`` (the contract's optional ``*_per_horizon`` limits, see
+:func:`horizon_limits`):
+
+- ``min_minutes_per_horizon(k) <= sum_{d in H} paid[a, d] <= max_minutes_per_horizon(k)``;
+- ``sum_{d in H} kind[a, d, s] <= max_shifts_by_kind_per_horizon(k)[s]``.
+
+They count this roster's days only (the horizon is the period the limit is stated for). In a
+neighbourhood the fixed days enter both sums as constants (:class:`Variables` gives a fixed
+day's paid minutes and kind as integers), so a sub-model can only move minutes and shifts
+within what the rest of the incumbent leaves.
 
 Hard; no penalty.
 """
@@ -68,6 +79,31 @@ def week_limits(scenario: Scenario, contract: Contract, days: int) -> WeekLimits
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HorizonLimits:
+    """The contract's limits over the whole horizon (``None``/empty: no limit)."""
+
+    min_minutes: int | None
+    max_minutes: int | None
+    max_by_kind: tuple[tuple[str, int], ...]
+
+    @property
+    def any(self) -> bool:
+        """Whether any horizon limit is set."""
+        return (
+            self.min_minutes is not None or self.max_minutes is not None or bool(self.max_by_kind)
+        )
+
+
+def horizon_limits(contract: Contract) -> HorizonLimits:
+    """Limits of ``contract`` over the whole horizon (a minimum of 0 counts as none)."""
+    return HorizonLimits(
+        min_minutes=contract.min_minutes_per_horizon or None,
+        max_minutes=contract.max_minutes_per_horizon,
+        max_by_kind=tuple(sorted(contract.max_shifts_by_kind_per_horizon.items())),
+    )
+
+
 def add(rm: RosterModel) -> list[Term]:
     """Add the contract limits of agents with free days."""
     data, v = rm.data, rm.vars
@@ -88,4 +124,21 @@ def add(rm: RosterModel) -> list[Term]:
             for kind, limit in limits.max_by_kind:
                 count = cp_model.LinearExpr.sum([v.of_kind(a, d, kind) for d in days])
                 rm.require("contracts", count <= limit)
+        _add_horizon(rm, a, horizon_limits(contract))
     return []
+
+
+def _add_horizon(rm: RosterModel, a: int, limits: HorizonLimits) -> None:
+    """The horizon limits of agent ``a`` (fixed days count as constants)."""
+    if not limits.any:
+        return
+    v, days = rm.vars, range(rm.data.days)
+    if limits.min_minutes is not None or limits.max_minutes is not None:
+        paid = cp_model.LinearExpr.sum([v.paid(a, d) for d in days])
+        if limits.max_minutes is not None:
+            rm.require("contracts", paid <= limits.max_minutes)
+        if limits.min_minutes is not None:
+            rm.require("contracts", paid >= limits.min_minutes)
+    for kind, limit in limits.max_by_kind:
+        count = cp_model.LinearExpr.sum([v.of_kind(a, d, kind) for d in days])
+        rm.require("contracts", count <= limit)

@@ -129,6 +129,8 @@ def add(rm: RosterModel) -> list[Term]:
     extra: dict[tuple[int, int], list[cp_model.LinearExpr]] = defaultdict(list)
     bound: dict[tuple[int, int], int] = defaultdict(int)
     for (g, t), agents in sorted(by_group_t.items()):
+        if not data.agents[agents[0]].skills:
+            continue  # agents without skills (a queue-less scenario) serve no queue
         cv.members[(g, t)] = agents
         work = cp_model.LinearExpr.sum(
             [cp_model.LinearExpr.sum(on[(a, t)]) - (brk.off(a, t) if brk else 0) for a in agents]
