@@ -50,6 +50,10 @@ def marginal(
     (aligned with ``skills``; none when omitted) plus the goal-attainment bonus of queue-days
     short of goal (none at weight 0).
     """
+    if not skills:
+        # An agent without skills (a queue-less scenario) adds no queue value anywhere; the
+        # floor below would otherwise sum to an int64 overflow over a shift's intervals.
+        return np.zeros(data.n_intervals, dtype=np.int64)
     goal_bonus = goal_attainment.bonus(data, n)
     levels = data.levels
     best = np.full(data.n_intervals, np.iinfo(np.int64).min // 4, dtype=np.int64)
