@@ -52,7 +52,8 @@ def marginal(
     short of goal (none at weight 0).
     """
     if not skills:
-        # An agent without skills (shift cover only) adds no queue value anywhere.
+        # An agent without skills (a queue-less scenario) adds no queue value anywhere; the
+        # floor below would otherwise sum to an int64 overflow over a shift's intervals.
         return np.zeros(data.n_intervals, dtype=np.int64)
     goal_bonus = goal_attainment.bonus(data, n)
     levels = data.levels

@@ -12,10 +12,12 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from scheduler.model.base import MINUTES_PER_DAY
+from scheduler.roster.construct import construct, shift_scores
 from scheduler.roster.curtois.evaluator import evaluate as curtois_evaluate
 from scheduler.roster.curtois.reader import CurtoisInstance, parse_instance, read_instance
 from scheduler.roster.curtois.roster_file import CurtoisRoster, read_roster, write_roster
@@ -259,3 +261,16 @@ def test_bad_flags_exit_2(flags: list[str], named: str, curtois_dir: Path, tmp_p
     )
     assert result.exit_code == 2
     assert named in result.output
+
+
+def test_construction_places_every_employee_of_instance9(curtois_dir: Path) -> None:
+    """Regression: agents without skills were valued at an int64 floor summed over a shift's
+    intervals, which overflowed; the garbage scores left weeks of Instance9 unplaced (reported
+    as infeasible) and crashed the week model on 10- and 12-hour shifts (Instance13, 15)."""
+    instance = read_instance(curtois_dir / "Instance9.txt")
+    data = build_problem(to_scenario(instance), empty_requirements())
+    scores = shift_scores(data, 0, np.zeros((0, data.n_intervals), dtype=np.int64))
+    assert scores and set(scores.values()) == {0}
+    plan, failed = construct(data)
+    assert failed == []
+    assert validate_roster(data, plan.to_roster()) == []

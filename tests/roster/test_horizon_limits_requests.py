@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from scheduler.errors import InputError
@@ -17,7 +18,6 @@ from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.construct import construct
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints import preferences
-from scheduler.roster.curtois.to_scenario import empty_requirements
 from scheduler.roster.diagnose import prechecks
 from scheduler.roster.evaluate import evaluate
 from scheduler.roster.plan import Plan
@@ -81,8 +81,9 @@ def cover_raw(agents: int = 2, **contract: Any) -> dict[str, Any]:
 
 
 def problem(raw: dict[str, Any]) -> ProblemData:
-    """The validated scenario's problem with its (empty) requirements."""
-    return build_problem(parse_scenario(raw), empty_requirements())
+    """The validated scenario's problem; no queues, so the requirements table has no rows."""
+    empty = pd.DataFrame({"queue": [], "ds": [], "scheduled_needed": []})
+    return build_problem(parse_scenario(raw), empty)
 
 
 def quick(data: ProblemData) -> Any:
