@@ -99,11 +99,12 @@ def _spread(rm: RosterModel) -> list[Term]:
     for members in comparable(data):
         free = [a for a in members if a in v.free]
         fixed = [a for a in members if a not in v.free]
+        # Counted once per agent, not once per kind: this runs for every model built.
+        fixed_counts = [
+            (carried(data.agents[a].ledger), fairness_counts(data, rm.plan, a)) for a in fixed
+        ]
         for kind in KINDS:
-            fixed_totals = [
-                carried(data.agents[a].ledger)[kind] + fairness_counts(data, rm.plan, a)[kind]
-                for a in fixed
-            ]
+            fixed_totals = [before[kind] + now[kind] for before, now in fixed_counts]
             exprs = []
             for a in free:
                 before = carried(data.agents[a].ledger)[kind]
