@@ -223,9 +223,18 @@ def _below_minimum(message: str) -> bool:
 
 
 def greedy_week(
-    data: ProblemData, a: int, n: np.ndarray, tally: CoverTally | None = None
+    data: ProblemData,
+    a: int,
+    n: np.ndarray,
+    tally: CoverTally | None = None,
+    chronological: bool = False,
 ) -> dict[int, int] | None:
     """A feasible week for agent ``a`` built day by day, or None where greed fails.
+
+    ``chronological`` takes the days in calendar order instead of by value: runs of working
+    days then pack as densely as the sequence rules allow, which reaches a large minimum of paid
+    minutes (over a long horizon) where days taken by value leave gaps too short to work or to
+    rest in.
 
     Days are taken in decreasing value of their best shift; a day is added while its value is
     positive or the contract's minima are not yet met, with the best shift that keeps every
@@ -256,7 +265,7 @@ def greedy_week(
     ranked = {d: cands for d, cands in ranked.items() if cands}
     if any(d not in ranked for d in reserved):
         return None
-    order = sorted(ranked, key=lambda d: (-scores.get(ranked[d][0], 0), d))
+    order = sorted(ranked, key=lambda d: (0 if chronological else -scores.get(ranked[d][0], 0), d))
     limits = {
         w: week_limits(data.scenario, spec.contract, data.week_of_day.count(w))
         for w in set(data.week_of_day)
@@ -405,15 +414,19 @@ def _place(
     """Agent ``a``'s week: greedy, else exact; reserved cover days given up only as a last resort
     (the cover repair after the construction then looks for them elsewhere)."""
     choice = greedy_week(data, a, n, tally)
+    if choice is None:
+        choice = greedy_week(data, a, n, tally, chronological=True)
     if choice is not None:
         return choice
     reserved = tally.reserved.get(a) if tally is not None else None
-    choice = best_week(data, plan, a, n, seed, reserved=reserved, partial=True)
+    # A long horizon is a larger week model: give it time in proportion (2 s per four weeks).
+    budget = 2.0 * max(1.0, data.days / 28)
+    choice = best_week(data, plan, a, n, seed, budget, reserved=reserved, partial=True)
     if choice is None and reserved and tally is not None:
         tally.release(a)
         choice = greedy_week(data, a, n, tally)
         if choice is None:
-            choice = best_week(data, plan, a, n, seed, partial=True)
+            choice = best_week(data, plan, a, n, seed, budget, partial=True)
     return choice
 
 

@@ -215,9 +215,12 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
         "breaks": "break windows",
     }
     if not core:
+        # CP-SAT did not prove the week impossible (it found one, or ran out of time): the
+        # construction's budget was too small, which is not the planner's rules to fix.
         return (
-            f"agent {spec.id}: no week satisfies contract {contract.id!r} with its "
-            f"availability and time off ({details['contracts']})"
+            f"agent {spec.id}: no week satisfying contract {contract.id!r} with its "
+            f"availability and time off was found in the time given (not proven impossible; "
+            f"{details['contracts']})"
         )
     parts = "; ".join(f"{f} ({details[f]})" for f in core)
     return (
