@@ -36,3 +36,19 @@ class InfeasibleError(RuntimeError):
         super().__init__(
             "no roster satisfies the hard rules:\n" + "\n".join(f"  - {c}" for c in self.clashes)
         )
+
+
+class RosterNotFoundError(RuntimeError):
+    """No roster meeting the hard rules was found in the time given, and none was proven
+    impossible either: more time (or a seed) may find one, so this is not :class:`InfeasibleError`.
+
+    ``reasons`` says what the search could not satisfy (agents whose week was not found, cover
+    rows left short), each marked as not proven impossible.
+    """
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(
+            "no roster meeting the hard rules was found in the time given (not proven "
+            "impossible; allow more time):\n" + "\n".join(f"  - {r}" for r in self.reasons)
+        )

@@ -112,6 +112,8 @@ def roster_stage(
     ------
     scheduler.errors.InfeasibleError
         When the hard rules cannot all hold; it names the clashing rules.
+    scheduler.errors.RosterNotFoundError
+        When no roster meeting them was found in the time given (not proven impossible).
     """
     data = build_problem(scenario, requirements, previous)
     return solve(data, params or SolveParams(), on_progress=on_progress, should_stop=should_stop)

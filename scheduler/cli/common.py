@@ -13,12 +13,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from forecasts.schema import HistoryError
-from scheduler.errors import FieldProblem, InfeasibleError, InputError
+from scheduler.errors import FieldProblem, InfeasibleError, InputError, RosterNotFoundError
 
 EXIT_BAD_INPUT = 2
 """Exit code for input a user must fix (a file, a field, a flag)."""
 EXIT_INFEASIBLE = 3
 """Exit code when the hard rules of a scenario cannot all hold."""
+EXIT_NOT_FOUND = 4
+"""Exit code when no roster meeting the hard rules was found in the time given (not proven
+impossible: a longer ``--time-limit`` may find one)."""
 
 err_console = Console(stderr=True, soft_wrap=True)
 """Errors are never wrapped: a field path or file name must stay whole for copy and grep."""
@@ -47,6 +50,14 @@ def user_errors() -> Iterator[None]:
         for clash in exc.clashes:
             err_console.print(f"  - {clash}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INFEASIBLE) from exc
+    except RosterNotFoundError as exc:
+        err_console.print(
+            "[bold red]not found[/]: no roster meeting the hard rules was found in the time "
+            "given (not proven impossible; allow more time with --time-limit):"
+        )
+        for reason in exc.reasons:
+            err_console.print(f"  - {reason}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_NOT_FOUND) from exc
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         err_console.print("[bold red]error[/]:", escape(str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from exc

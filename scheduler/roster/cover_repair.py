@@ -15,7 +15,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-from scheduler.errors import InfeasibleError
+from scheduler.errors import InfeasibleError, RosterNotFoundError
 from scheduler.roster import diagnose
 from scheduler.roster.construct import shift_scores
 from scheduler.roster.cpsat import model as cpsat_model
@@ -60,7 +60,9 @@ def repair(data: ProblemData, plan: Plan, seed: int, time_limit: float = REPAIR_
     Raises
     ------
     InfeasibleError
-        Naming the rows no roster found meets.
+        Naming the rows no roster meets (proved by CP-SAT with every agent free).
+    RosterNotFoundError
+        Naming the rows no roster found in ``time_limit`` meets (not proven impossible).
     """
     broken = broken_rows(data, plan)
     if not broken:
@@ -82,7 +84,10 @@ def repair(data: ProblemData, plan: Plan, seed: int, time_limit: float = REPAIR_
         proven = infeasible and len(agents) == len(data.agents)
     counts = shift_cover.counts(data, plan.choice)
     short = [(data.cover[r], int(counts[r])) for r in broken]
-    raise InfeasibleError(diagnose.explain_cover(data, short, proven=proven))
+    reasons = diagnose.explain_cover(data, short, proven=proven)
+    if not proven:
+        raise RosterNotFoundError(reasons)
+    raise InfeasibleError(reasons)
 
 
 def _solve(

@@ -14,11 +14,17 @@ Two stages:
    name the clashing families, reported with the contract's numbers.
 3. :func:`explain_cover` -- for cover rows still short after the construction's repair, each
    row with the shifts it got against its minimum and the agents who could work it.
+
+What CP-SAT proved impossible ends the solve with :class:`scheduler.errors.InfeasibleError`
+(exit code 3, ``FAILED_PRECONDITION``); what it only did not find in the time given ends it with
+:class:`scheduler.errors.RosterNotFoundError` (exit code 4, ``DEADLINE_EXCEEDED``): the planner's
+rules are not at fault there, and more time may find a roster.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -191,8 +197,17 @@ def explain_cover(
     return out
 
 
-def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
-    """Which rule families make agent ``a``'s week infeasible, in words."""
+@dataclass(frozen=True)
+class AgentDiagnosis:
+    """Why agent ``a``'s week was not built: ``text`` in words, and whether CP-SAT ``proven``
+    that no week of that agent satisfies its rules (else it only ran out of time)."""
+
+    text: str
+    proven: bool
+
+
+def explain_agent(data: ProblemData, a: int, seed: int = 0) -> AgentDiagnosis:
+    """Which rule families make agent ``a``'s week infeasible, in words, and whether proven."""
     spec = data.agents[a]
     contract = spec.contract
     plan = Plan.empty(data)
@@ -217,15 +232,17 @@ def explain_agent(data: ProblemData, a: int, seed: int = 0) -> str:
     if not core:
         # CP-SAT did not prove the week impossible (it found one, or ran out of time): the
         # construction's budget was too small, which is not the planner's rules to fix.
-        return (
+        return AgentDiagnosis(
             f"agent {spec.id}: no week satisfying contract {contract.id!r} with its "
             f"availability and time off was found in the time given (not proven impossible; "
-            f"{details['contracts']})"
+            f"{details['contracts']})",
+            proven=False,
         )
     parts = "; ".join(f"{f} ({details[f]})" for f in core)
-    return (
+    return AgentDiagnosis(
         f"agent {spec.id}: contract {contract.id!r} rules clash with its availability and "
-        f"time off: {parts}"
+        f"time off: {parts}",
+        proven=True,
     )
 
 

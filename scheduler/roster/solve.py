@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.errors import InfeasibleError
+from scheduler.errors import InfeasibleError, RosterNotFoundError
 from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster import cover_repair, diagnose, lns
@@ -103,6 +103,9 @@ def solve(
     ------
     InfeasibleError
         When the hard rules cannot all hold, naming the clashing rules and agents.
+    RosterNotFoundError
+        When no roster meeting the hard rules was found in the time given and none was proven
+        impossible (an agent's week or a cover row the construction could not meet in time).
     """
     started = time.monotonic()
     deadline = started + params.time_limit_s
@@ -157,12 +160,17 @@ def solve(
     if failed:
         if pending is not None:
             pending.cancel()
-        raise InfeasibleError([diagnose.explain_agent(data, a, params.seed) for a in failed])
+        diagnoses = [diagnose.explain_agent(data, a, params.seed) for a in failed]
+        if any(d.proven for d in diagnoses):
+            # A proven clash is the planner's to fix; list it first, the unproven after.
+            ordered = sorted(diagnoses, key=lambda d: not d.proven)
+            raise InfeasibleError([d.text for d in ordered])
+        raise RosterNotFoundError([d.text for d in diagnoses])
     try:
         plan = cover_repair.repair(
             data, plan, params.seed, min(cover_repair.REPAIR_SECONDS, params.time_limit_s)
         )
-    except InfeasibleError:
+    except (InfeasibleError, RosterNotFoundError):
         if pending is not None:
             pending.cancel()
         raise

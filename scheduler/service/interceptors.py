@@ -20,6 +20,7 @@ wraps the method's handler so that, around the servicer:
    ResourceExhaustedError                  RESOURCE_EXHAUSTED      RetryInfo
    WorkerCrashedError                      UNAVAILABLE             RetryInfo
    DeadlineTooShortError, NoSolutionError  DEADLINE_EXCEEDED
+   RosterNotFoundError                     DEADLINE_EXCEEDED       PreconditionFailure reasons
    anything else                           INTERNAL                (logged with an incident id)
    ======================================  ======================  ===========================
 
@@ -41,7 +42,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 from pydantic import ValidationError
 
-from scheduler.errors import InfeasibleError, InputError
+from scheduler.errors import InfeasibleError, InputError, RosterNotFoundError
 from scheduler.service import errors
 from scheduler.service.auth import (
     OPEN_METHOD_PREFIXES,
@@ -66,6 +67,8 @@ _CODE_OF: tuple[tuple[type[BaseException], grpc.StatusCode], ...] = (
     (errors.WorkerCrashedError, grpc.StatusCode.UNAVAILABLE),
     (errors.DeadlineTooShortError, grpc.StatusCode.DEADLINE_EXCEEDED),
     (errors.NoSolutionError, grpc.StatusCode.DEADLINE_EXCEEDED),
+    # Not proven impossible: the time given ran out, and more of it may find a roster.
+    (RosterNotFoundError, grpc.StatusCode.DEADLINE_EXCEEDED),
 )
 
 
@@ -89,13 +92,24 @@ def status_of(exc: BaseException) -> tuple[grpc.StatusCode, str, list[str]]:
             break
     if code is grpc.StatusCode.INTERNAL:
         return code, f"internal error ({type(exc).__name__})", []
-    clashes = list(exc.clashes) if isinstance(exc, InfeasibleError) else []
+    clashes = (
+        list(exc.clashes)
+        if isinstance(exc, InfeasibleError)
+        else list(exc.reasons)
+        if isinstance(exc, RosterNotFoundError)
+        else []
+    )
     if isinstance(exc, InputError):
         message = f"{exc.source}: {len(exc.problems)} problem(s): " + "; ".join(
             str(p) for p in exc.problems[:5]
         )
     elif isinstance(exc, InfeasibleError):
         message = "no roster satisfies the hard rules: " + "; ".join(exc.clashes[:5])
+    elif isinstance(exc, RosterNotFoundError):
+        message = (
+            "no roster meeting the hard rules was found in the time given (not proven "
+            "impossible; allow more time): " + "; ".join(exc.reasons[:5])
+        )
     elif isinstance(exc, ValidationError):
         message = f"invalid input: {exc.error_count()} problem(s)"
     else:
@@ -137,12 +151,14 @@ def rich_status(exc: BaseException, incident: str | None = None) -> grpc.Status:
             )
         )
     elif clashes:
+        # A proven clash, or what the search did not find in time (not proven impossible).
+        kind = "RULE_CLASH" if isinstance(exc, InfeasibleError) else "NOT_FOUND_IN_TIME"
         details.append(
             _pack(
                 error_details_pb2.PreconditionFailure(
                     violations=[
                         error_details_pb2.PreconditionFailure.Violation(
-                            type="RULE_CLASH", subject="scenario.rules", description=clash
+                            type=kind, subject="scenario.rules", description=clash
                         )
                         for clash in clashes
                     ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scheduler.errors import FieldProblem, InfeasibleError, InputError
+from scheduler.errors import FieldProblem, InfeasibleError, InputError, RosterNotFoundError
 
 Outcome = dict[str, Any]
 _STOP_POLL_S = 0.1
@@ -47,6 +47,8 @@ def _guarded(fn: Callable[[], Outcome]) -> Outcome:
         return _input_error(exc)
     except InfeasibleError as exc:
         return {"error": {"kind": "infeasible", "clashes": list(exc.clashes)}}
+    except RosterNotFoundError as exc:
+        return {"error": {"kind": "not_found", "reasons": list(exc.reasons)}}
     except ValidationError as exc:
         problems = [
             FieldProblem(".".join(str(p) for p in e["loc"]) or "input", e.get("input"), e["msg"])
@@ -81,6 +83,8 @@ def raise_error(outcome: Outcome) -> None:
         raise InputError(error["source"], [FieldProblem(*p) for p in error["problems"]])
     if error["kind"] == "infeasible":
         raise InfeasibleError(error["clashes"])
+    if error["kind"] == "not_found":
+        raise RosterNotFoundError(error["reasons"])
     raise RuntimeError(f"unknown task error {error!r}")
 
 

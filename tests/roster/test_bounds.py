@@ -254,3 +254,27 @@ def test_single_skill_agents_priced_at_their_own_proficiency(make_scenario, make
     assert bound.value <= result.objective
     assert result.objective - bound.value <= 0.001 * abs(result.objective)
     assert bound.value > BEFORE_SINGLE_SKILL_SPLIT + 60
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_merging_agents_into_classes_never_lifts_the_bound(seed, monkeypatch):
+    # The LP with every agent a class of its own is the per-agent relaxation; merging agents
+    # into classes may only loosen it (several-skill classes are priced at their best member)
+    # and must never tighten it, or the merge cut off a roster. The generated agents have
+    # proficiencies below 1 on one or two queues, so the single-skill split is exercised.
+    import scheduler.roster.bounds as bounds_module
+
+    scenario, requirements = generate_instance(16, 4, interval=30, days=4, seed=seed)
+    data = build_problem(scenario, requirements)
+    singles = [spec.proficiency for spec in data.agents if len(spec.skills) == 1]
+    assert any(p[0] < 1.0 for p in singles), "the fixture needs a weak single-skill agent"
+    merged = lp_bound(data, time_limit=60)
+    classes = bounds_module._classes(data)
+    assert len(classes) < len(data.agents)
+    monkeypatch.setattr(bounds_module, "_classes", lambda d: [[s.index] for s in d.agents])
+    per_agent = lp_bound(data, time_limit=60)
+    assert merged is not None and per_agent is not None
+    assert merged.value <= per_agent.value + 1e-6 * (abs(per_agent.value) + 1.0)
+    result = solve(data, SolveParams(time_limit_s=2, workers=1, seed=seed, lp_bound=False))
+    assert result.objective is not None
+    assert per_agent.value <= result.objective

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.errors import InfeasibleError
+from scheduler.errors import InfeasibleError, RosterNotFoundError
 from scheduler.model import Agent
 from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.kpis import coverage_counts, coverage_frame
@@ -88,6 +88,30 @@ def test_infeasible_contract_names_agent_and_rule(make_scenario, make_requiremen
     text = " ".join(err.value.clashes)
     assert "A0" in text and "sequences" in text and "contracts" in text
     assert "rest" not in text
+
+
+def test_week_not_found_in_time_is_not_called_infeasible(
+    make_scenario, make_requirements, monkeypatch
+):
+    # The construction gives up on A0 and CP-SAT's diagnosis ends without a core (as when it
+    # runs out of time): nothing was proven, so the solve says "not found", naming the agent.
+    import scheduler.roster.diagnose as diagnose_module
+    import scheduler.roster.solve as solve_module
+
+    sc = make_scenario(days=3, agents=2)
+    data = build_problem(sc, make_requirements(sc))
+    real = solve_module.construct
+
+    def give_up_on_a0(*args, **kwargs):
+        plan, _ = real(*args, **kwargs)
+        return plan, [0]
+
+    monkeypatch.setattr(solve_module, "construct", give_up_on_a0)
+    monkeypatch.setattr(diagnose_module, "_minimal_core", lambda rm, seed: [])
+    with pytest.raises(RosterNotFoundError) as err:
+        solve(data, FAST)
+    assert not isinstance(err.value, InfeasibleError)
+    assert "A0" in err.value.reasons[0] and "not proven impossible" in err.value.reasons[0]
 
 
 def test_precheck_catches_time_off(make_scenario, make_requirements):

@@ -19,7 +19,7 @@ import yaml
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.errors import InfeasibleError
+from scheduler.errors import InfeasibleError, RosterNotFoundError
 from scheduler.model import Scenario
 from scheduler.roster import cover_repair
 from scheduler.roster.bounds import lp_bound
@@ -176,6 +176,24 @@ def test_repair_that_cannot_succeed_names_the_rows() -> None:
     assert "shift_cover[" in text and "of at least" in text
 
 
+def test_repair_out_of_time_is_not_reported_as_infeasible(monkeypatch) -> None:
+    """The same rows as above, but every repair attempt stops without an answer (as at its time
+    limit on a large case): nothing was proven, so the solve says "not found in time"."""
+    data = problem(
+        [
+            {"kind": "late", "min": 4, "dates": ["2024-01-01"]},
+            {"kind": "day", "min": 3, "dates": ["2024-01-02"]},
+        ],
+        max_days=1,
+    )
+    monkeypatch.setattr(cover_repair, "_solve", lambda *args, **kwargs: (None, False))
+    with pytest.raises(RosterNotFoundError) as caught:
+        solve(data, PARAMS)
+    assert not isinstance(caught.value, InfeasibleError)
+    text = " ".join(caught.value.reasons)
+    assert "not proven impossible" in text and "shift_cover[1] (kind day)" in text
+
+
 def test_soft_target_met_when_affordable() -> None:
     _, result = solved([{"kind": "late", "target": 1}])
     counts = shifts_by_day(result.roster)
@@ -326,6 +344,43 @@ def test_cli_roster_exits_3_naming_the_row(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     assert "shift_cover[0] (kind late)" in result.output
     assert "2024-01-01" in result.output and "only 6 agent(s)" in result.output
+
+
+def test_cli_roster_exits_4_when_nothing_was_found_in_time(tmp_path: Path, monkeypatch) -> None:
+    # A minimum the prechecks let through and the repair cannot settle in its time: exit 4,
+    # not 3 (the rules were not shown to clash), with the row named.
+    raw = cover_scenario_dict(
+        [
+            {"kind": "late", "min": 4, "dates": ["2024-01-01"]},
+            {"kind": "day", "min": 3, "dates": ["2024-01-02"]},
+        ]
+    )
+    raw["contracts"][0]["max_days"] = 1
+    scenario_path = tmp_path / "scenario.yaml"
+    scenario_path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    requirements_path = tmp_path / "requirements.csv"
+    cover_requirements(parse_scenario(raw)).to_csv(requirements_path, index=False)
+    monkeypatch.setattr(cover_repair, "_solve", lambda *args, **kwargs: (None, False))
+    result = CliRunner().invoke(
+        app,
+        [
+            "roster",
+            "--scenario",
+            str(scenario_path),
+            "--requirements",
+            str(requirements_path),
+            "--out",
+            str(tmp_path / "out"),
+            "--time-limit",
+            "5",
+            "--workers",
+            "1",
+        ],
+    )
+    assert result.exit_code == 4, result.output
+    assert "not proven impossible" in result.output
+    assert "shift_cover[1] (kind day)" in result.output
+    assert not (tmp_path / "out" / "roster.json").exists()
 
 
 def test_cli_roster_writes_cover_counts(tmp_path: Path) -> None:

@@ -79,6 +79,8 @@ def solve_with_scenario(
     ------
     scheduler.errors.InfeasibleError
         When the engine finds the instance's hard rules cannot all hold.
+    scheduler.errors.RosterNotFoundError
+        When the engine found no roster meeting them in the time given (not proven impossible).
     """
     began = time.monotonic()
     scenario = to_scenario(instance, start)
