@@ -16,6 +16,8 @@ For class ``C`` with ``m_C`` members:
   ``sum_{c on d} y[c] <= m_C`` per day;
 - contracts, per 7-day block ``W`` (limits of :func:`.contracts.week_limits`):
   ``m_C min_minutes <= sum paid(c) y[c] <= m_C max_minutes``, likewise days and shifts per kind;
+  over the whole horizon (:func:`.contracts.horizon_limits`) the same for minutes and shifts
+  per kind;
   max consecutive days ``M``: ``sum_{c on d..d+M} y[c] <= m_C M``;
 - rest ``R`` between days ``d`` and ``d + 1``: for every start ``s`` of a day-``d + 1``
   candidate, an agent cannot both end day ``d`` after ``s - R`` and start day ``d + 1`` by ``s``:
@@ -113,7 +115,7 @@ from scheduler.roster.cpsat.constraints import (
     goal_attainment,
     shift_cover,
 )
-from scheduler.roster.cpsat.constraints.contracts import week_limits
+from scheduler.roster.cpsat.constraints.contracts import horizon_limits, week_limits
 from scheduler.roster.problem_data import SCALE, Candidate, ProblemData, unscale
 
 INF = math.inf
@@ -262,7 +264,9 @@ def build_lp(data: ProblemData) -> _Lp:
     for members in _classes(data):
         g = data.agents[members[0]].group
         price = _queue_prices(data, members)
-        base = price.min(axis=0)
+        # An agent without skills (a scenario priced by shift cover alone) serves no queue and
+        # its work costs nothing.
+        base = price.min(axis=0) if len(price) else np.zeros(price.shape[1])
         excess = price - base
         extra[g] = np.minimum(extra[g], excess) if g in extra else excess
         shift_cols.update(_add_class(data, lp, members, work, duty, base))
@@ -594,6 +598,19 @@ def _add_class(
             terms = total(days, lambda c, k=kind: data.templates[c.template].kind == k)
             if terms:
                 lp.row(terms, -INF, m * limit)
+    # Contracts over the whole horizon (Curtois-style limits; none by default).
+    horizon = horizon_limits(contract)
+    everyday = range(data.days)
+    if horizon.min_minutes is not None or horizon.max_minutes is not None:
+        lp.row(
+            total(everyday, lambda c: c.paid_minutes / 60),
+            m * (horizon.min_minutes or 0) / 60,
+            INF if horizon.max_minutes is None else m * horizon.max_minutes / 60,
+        )
+    for kind, limit in horizon.max_by_kind:
+        terms = total(everyday, lambda c, k=kind: data.templates[c.template].kind == k)
+        if terms:
+            lp.row(terms, -INF, m * limit)
     longest = contract.max_consecutive_days
     for d in range(0, data.days - longest):
         lp.row(days_worked(range(d, d + longest + 1)), -INF, m * longest)

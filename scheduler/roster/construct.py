@@ -25,6 +25,7 @@ cannot satisfy its rules is reported, not skipped. The improvement rounds
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -366,19 +367,73 @@ def _fits_horizon(data: ProblemData, a: int, choice: dict[int, int], cand: Candi
     return True
 
 
+WEEK_SECONDS_PER_FOUR_WEEKS = 2.0
+"""Budget of an agent's exact week model per four weeks of horizon (a long horizon is a larger
+model), when the solve's time limit leaves room for it."""
+
+MIN_WEEK_SECONDS = 0.25
+"""The least budget an agent's exact week model gets, however short the time limit."""
+
+CONSTRUCT_SHARE = 0.5
+"""Share of the time limit the exact week models may take together, at first."""
+
+
+def week_budgets(data: ProblemData, time_limit: float | None) -> tuple[float, float]:
+    """(first, full) seconds for one agent's exact week model.
+
+    ``full`` grows with the horizon (:data:`WEEK_SECONDS_PER_FOUR_WEEKS`); ``first`` is that,
+    cut so that every agent needing the exact model fits in :data:`CONSTRUCT_SHARE` of
+    ``time_limit`` (at least :data:`MIN_WEEK_SECONDS`). Both depend on the inputs only, not on
+    the clock, so that equal seeds keep giving equal rosters.
+    """
+    full = WEEK_SECONDS_PER_FOUR_WEEKS * max(1.0, data.days / 28)
+    if time_limit is None or not data.agents:
+        return full, full
+    share = CONSTRUCT_SHARE * time_limit / len(data.agents)
+    return min(full, max(MIN_WEEK_SECONDS, share)), full
+
+
 def construct(
     data: ProblemData,
     seed: int = 0,
     on_agent: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    time_limit: float | None = None,
 ) -> tuple[Plan, list[int]]:
     """Build a feasible plan agent by agent.
+
+    Parameters
+    ----------
+    data
+        The problem.
+    seed
+        Random seed (agent order ties, CP-SAT).
+    on_agent
+        Called with the number of agents placed so far.
+    should_stop
+        Polled before each agent: stop early (the agents left are not placed nor reported).
+    time_limit
+        The solve's time limit in seconds: the exact week models first get budgets that fit in
+        half of it (:func:`week_budgets`); an agent whose week was not found in its first budget
+        gets the full one only while the time limit has not passed, else it is reported (not
+        proven impossible: :func:`scheduler.roster.diagnose.explain_agent` says which). None:
+        the full budget for everyone (no time limit).
 
     Returns
     -------
     tuple
-        The plan and the indices of agents whose rules cannot all hold (left without shifts).
+        The plan and the indices of agents left without a week (rules that cannot all hold, or
+        not found in the time given).
     """
+    started = time.monotonic()
+    first, full = week_budgets(data, time_limit)
+
+    def budgets() -> tuple[float, ...]:
+        if first >= full:
+            return (full,)
+        in_time = time_limit is None or time.monotonic() - started < time_limit
+        return (first, full) if in_time else (first,)
+
     plan = Plan.empty(data)
     n = np.zeros((len(data.queues), data.n_intervals), dtype=np.int64)
     tally: CoverTally | None = None
@@ -396,7 +451,7 @@ def construct(
     for done, a in enumerate(order):
         if should_stop is not None and should_stop():
             break
-        choice = _place(data, plan, a, n, seed, tally)
+        choice = _place(data, plan, a, n, seed, tally, budgets)
         if choice is None:
             failed.append(a)
         else:
@@ -409,24 +464,34 @@ def construct(
 
 
 def _place(
-    data: ProblemData, plan: Plan, a: int, n: np.ndarray, seed: int, tally: CoverTally | None
+    data: ProblemData,
+    plan: Plan,
+    a: int,
+    n: np.ndarray,
+    seed: int,
+    tally: CoverTally | None,
+    budgets: Callable[[], tuple[float, ...]],
 ) -> dict[int, int] | None:
-    """Agent ``a``'s week: greedy, else exact; reserved cover days given up only as a last resort
-    (the cover repair after the construction then looks for them elsewhere)."""
+    """Agent ``a``'s week: greedy, else exact (within each of ``budgets()`` in turn, the longer
+    only while the time limit allows); reserved cover days given up only as a last resort (the
+    cover repair after the construction then looks for them elsewhere)."""
     choice = greedy_week(data, a, n, tally)
     if choice is None:
         choice = greedy_week(data, a, n, tally, chronological=True)
     if choice is not None:
         return choice
     reserved = tally.reserved.get(a) if tally is not None else None
-    # A long horizon is a larger week model: give it time in proportion (2 s per four weeks).
-    budget = 2.0 * max(1.0, data.days / 28)
-    choice = best_week(data, plan, a, n, seed, budget, reserved=reserved, partial=True)
-    if choice is None and reserved and tally is not None:
+    for budget in budgets():
+        choice = best_week(data, plan, a, n, seed, budget, reserved=reserved, partial=True)
+        if choice is not None:
+            return choice
+    if reserved and tally is not None:
         tally.release(a)
         choice = greedy_week(data, a, n, tally)
-        if choice is None:
+        for budget in () if choice is not None else budgets():
             choice = best_week(data, plan, a, n, seed, budget, partial=True)
+            if choice is not None:
+                break
     return choice
 
 

@@ -153,6 +153,7 @@ def solve(
         data,
         params.seed,
         should_stop=should_stop,
+        time_limit=params.time_limit_s,
         on_agent=lambda k: (
             emit("construct", None, f"{k}/{len(data.agents)} agents") if k % 10 == 0 else None
         ),

@@ -367,3 +367,44 @@ def test_weight_zero_request_creates_nothing() -> None:
     assert data.agents[0].off_preference_cost == (0,) * 7
     rm = cpsat_model.build(data, Plan.empty(data), {0: frozenset(range(7))}, mode="full")
     assert not [t for t in rm.terms if t.family == "preferences"]
+
+
+# -- the LP bound on scenarios without queues --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "contract, cover",
+    [
+        ({"max_minutes_per_horizon": 3 * SHIFT}, None),
+        ({"min_minutes_per_horizon": 2 * SHIFT}, "idle"),
+        ({"max_shifts_by_kind_per_horizon": {"late": 1}}, "late"),
+    ],
+)
+def test_lp_bound_prices_horizon_limits_without_queues(
+    contract: dict[str, Any], cover: str | None
+) -> None:
+    # The three binding fixtures above, each with its optimum (80, 4, 120): agents without
+    # skills serve no queue (the LP once failed on them), and the horizon rows make the bound
+    # meet the optimum; without them it falls to 0.
+    from scheduler.roster.bounds import lp_bound
+
+    raw = cover_raw(**contract)
+    if cover is None:
+        raw = busy(raw)
+    elif cover == "idle":
+        raw["shift_cover"] = [
+            {"kind": kind, "target": 0, "under_weight": 0, "over_weight": 1}
+            for kind in ("early", "late")
+        ]
+    else:
+        raw["shift_cover"] = [{"kind": "late", "target": 2, "under_weight": 10, "over_weight": 0}]
+    data = problem(raw)
+    optimum = quick(data)
+    assert optimum.status is SolveStatus.OPTIMAL and optimum.objective is not None
+    bound = lp_bound(data, time_limit=20)
+    assert bound is not None
+    assert optimum.objective - 1e-3 <= bound.value + 1e-3 * abs(optimum.objective) + 1e-3
+    assert bound.value <= optimum.objective + 1e-6
+    # Through the solve, with the bound on (its default): a gap, and no failure.
+    result = solve(data, SolveParams(time_limit_s=10, workers=1))
+    assert result.objective == optimum.objective

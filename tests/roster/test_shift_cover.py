@@ -314,8 +314,11 @@ def test_lp_bound_includes_the_cover_rows() -> None:
     assert without.value < with_min.value <= optimum.objective + 1e-6
 
 
-def _write_inputs(tmp_path: Path, cover: list[dict[str, Any]]) -> tuple[Path, Path]:
+def _write_inputs(
+    tmp_path: Path, cover: list[dict[str, Any]], **contract: Any
+) -> tuple[Path, Path]:
     raw = cover_scenario_dict(cover)
+    raw["contracts"][0].update(contract)
     scenario_path = tmp_path / "scenario.yaml"
     scenario_path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     requirements_path = tmp_path / "requirements.csv"
@@ -323,70 +326,9 @@ def _write_inputs(tmp_path: Path, cover: list[dict[str, Any]]) -> tuple[Path, Pa
     return scenario_path, requirements_path
 
 
-def test_cli_roster_exits_3_naming_the_row(tmp_path: Path) -> None:
-    scenario_path, requirements_path = _write_inputs(tmp_path, [{"kind": "late", "min": 7}])
-    result = CliRunner().invoke(
-        app,
-        [
-            "roster",
-            "--scenario",
-            str(scenario_path),
-            "--requirements",
-            str(requirements_path),
-            "--out",
-            str(tmp_path / "out"),
-            "--time-limit",
-            "5",
-            "--workers",
-            "1",
-        ],
-    )
-    assert result.exit_code == 3, result.output
-    assert "shift_cover[0] (kind late)" in result.output
-    assert "2024-01-01" in result.output and "only 6 agent(s)" in result.output
-
-
-def test_cli_roster_exits_4_when_nothing_was_found_in_time(tmp_path: Path, monkeypatch) -> None:
-    # A minimum the prechecks let through and the repair cannot settle in its time: exit 4,
-    # not 3 (the rules were not shown to clash), with the row named.
-    raw = cover_scenario_dict(
-        [
-            {"kind": "late", "min": 4, "dates": ["2024-01-01"]},
-            {"kind": "day", "min": 3, "dates": ["2024-01-02"]},
-        ]
-    )
-    raw["contracts"][0]["max_days"] = 1
-    scenario_path = tmp_path / "scenario.yaml"
-    scenario_path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    requirements_path = tmp_path / "requirements.csv"
-    cover_requirements(parse_scenario(raw)).to_csv(requirements_path, index=False)
-    monkeypatch.setattr(cover_repair, "_solve", lambda *args, **kwargs: (None, False))
-    result = CliRunner().invoke(
-        app,
-        [
-            "roster",
-            "--scenario",
-            str(scenario_path),
-            "--requirements",
-            str(requirements_path),
-            "--out",
-            str(tmp_path / "out"),
-            "--time-limit",
-            "5",
-            "--workers",
-            "1",
-        ],
-    )
-    assert result.exit_code == 4, result.output
-    assert "not proven impossible" in result.output
-    assert "shift_cover[1] (kind day)" in result.output
-    assert not (tmp_path / "out" / "roster.json").exists()
-
-
-def test_cli_roster_writes_cover_counts(tmp_path: Path) -> None:
-    scenario_path, requirements_path = _write_inputs(tmp_path, [{"kind": "late", "min": 2}])
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
+def _roster_cli(scenario_path: Path, requirements_path: Path, out: Path) -> Any:
+    """``wfm roster`` on the written inputs, 5 s and one worker."""
+    return CliRunner().invoke(
         app,
         [
             "roster",
@@ -402,6 +344,39 @@ def test_cli_roster_writes_cover_counts(tmp_path: Path) -> None:
             "1",
         ],
     )
+
+
+def test_cli_roster_exits_3_naming_the_row(tmp_path: Path) -> None:
+    scenario_path, requirements_path = _write_inputs(tmp_path, [{"kind": "late", "min": 7}])
+    result = _roster_cli(scenario_path, requirements_path, tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    assert "shift_cover[0] (kind late)" in result.output
+    assert "2024-01-01" in result.output and "only 6 agent(s)" in result.output
+
+
+def test_cli_roster_exits_4_when_nothing_was_found_in_time(tmp_path: Path, monkeypatch) -> None:
+    # A minimum the prechecks let through and the repair cannot settle in its time: exit 4,
+    # not 3 (the rules were not shown to clash), with the row named.
+    scenario_path, requirements_path = _write_inputs(
+        tmp_path,
+        [
+            {"kind": "late", "min": 4, "dates": ["2024-01-01"]},
+            {"kind": "day", "min": 3, "dates": ["2024-01-02"]},
+        ],
+        max_days=1,
+    )
+    monkeypatch.setattr(cover_repair, "_solve", lambda *args, **kwargs: (None, False))
+    result = _roster_cli(scenario_path, requirements_path, tmp_path / "out")
+    assert result.exit_code == 4, result.output
+    assert "not proven impossible" in result.output
+    assert "shift_cover[1] (kind day)" in result.output
+    assert not (tmp_path / "out" / "roster.json").exists()
+
+
+def test_cli_roster_writes_cover_counts(tmp_path: Path) -> None:
+    scenario_path, requirements_path = _write_inputs(tmp_path, [{"kind": "late", "min": 2}])
+    out = tmp_path / "out"
+    result = _roster_cli(scenario_path, requirements_path, out)
     assert result.exit_code == 0, result.output
     written = Result.model_validate_json((out / "roster.json").read_text(encoding="utf-8"))
     assert [(c.date.isoformat(), c.scheduled >= 2) for c in written.shift_cover] == [

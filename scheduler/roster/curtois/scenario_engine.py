@@ -5,9 +5,13 @@ engine solves it (:func:`scheduler.roster.solve.solve`: construction, then the w
 for small instances or best responses and LNS for larger ones), and its roster is read back into
 the benchmark's table so the same independent evaluator scores it.
 
-The LP bound of :mod:`scheduler.roster.bounds` is switched off: it does not yet accept agents
-without skills (the mapped scenario has no queues). The reported lower bound is therefore the
-objective when the whole-model CP-SAT proved it optimal, and ``None`` otherwise.
+The LP bound of :mod:`scheduler.roster.bounds` is switched off: it accepts these queue-less
+scenarios and their horizon limits, but it drops the minimum runs of working days and days off
+that most of these instances' cost comes from, so it is weak here (Instances 1-5: 403, 701,
+1000, 1200, 701 against optima or best known 607, 828, 1001, 1716, 1143) and would take a core
+from the search. The reported lower bound is the objective when the whole-model CP-SAT proved
+it optimal, and ``None`` otherwise; the dedicated engine (``--engine curtois``) reports its
+column-generation bound.
 """
 
 from __future__ import annotations
