@@ -106,6 +106,8 @@ def curtois(
                 f"load {os.getloadavg()[0]:.2f}",
                 highlight=False,
             )
+            if record.note:
+                err_console.print(f"  {record.note}", markup=False, highlight=False)
             records.append(record)
             if json_lines:
                 typer.echo(json.dumps(record.to_json()))

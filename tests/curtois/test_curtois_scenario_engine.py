@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from scheduler.errors import RosterNotFoundError
 from scheduler.model.base import MINUTES_PER_DAY
 from scheduler.roster.construct import construct, shift_scores
 from scheduler.roster.curtois.evaluator import evaluate as curtois_evaluate
@@ -274,3 +275,31 @@ def test_construction_places_every_employee_of_instance9(curtois_dir: Path) -> N
     plan, failed = construct(data)
     assert failed == []
     assert validate_roster(data, plan.to_roster()) == []
+
+
+def test_an_instance_without_a_roster_is_a_line_not_the_end(
+    curtois_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scenario engine finding no roster in time (as on Instance18 at 60 s) is recorded as
+    UNKNOWN with the reason, and the benchmark goes on with the next instance."""
+    import scheduler.roster.curtois.benchmark as benchmark_module
+
+    def not_found(instance: CurtoisInstance, *args: object) -> object:
+        if instance.name == "Instance1":
+            raise RosterNotFoundError([f"agent A: no week found ({instance.name})"])
+        return real(instance, *args)
+
+    real = benchmark_module.solve_with_scenario
+    monkeypatch.setattr(benchmark_module, "solve_with_scenario", not_found)
+    paths = [str(curtois_dir / "Instance1.txt"), str(curtois_dir / "Instance2.txt")]
+    args = ["bench", "curtois", *paths, "--engine", "scenario", "--time-limit", "5"]
+    result = CliRunner().invoke(app(), [*args, "--solutions", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["instance"] for r in records] == ["Instance1", "Instance2"]
+    first, second = records
+    assert first["status"] == "UNKNOWN" and first["objective"] is None
+    assert first["feasible"] is False and "not found in time: agent A" in first["note"]
+    assert not (tmp_path / "Instance1.roster").exists()
+    assert second["objective"] is not None and second["note"] == ""
+    assert "not found in time: agent A" in result.stderr

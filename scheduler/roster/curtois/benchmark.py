@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from scheduler.errors import InfeasibleError, RosterNotFoundError
 from scheduler.roster.curtois.evaluator import evaluate
 from scheduler.roster.curtois.reader import read_instance
 from scheduler.roster.curtois.roster_file import read_roster, write_roster
@@ -53,6 +55,8 @@ class BenchRecord:
     workers: int
     seed: int
     engine: Engine = "curtois"
+    note: str = ""
+    """Why there is no roster, when the engine ended without one (empty otherwise)."""
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict (gap as a fraction of the best known, rounded to 1e-5)."""
@@ -104,8 +108,26 @@ def run_instance(
         raise ValueError(f"unknown engine {engine!r}; use one of {list(ENGINES)}")
     instance = read_instance(path)
     result: CurtoisResult
+    note = ""
     if engine == "scenario":
-        result = solve_with_scenario(instance, time_limit, workers, seed).curtois
+        began = time.monotonic()
+        try:
+            result = solve_with_scenario(instance, time_limit, workers, seed).curtois
+        except (InfeasibleError, RosterNotFoundError) as exc:
+            # One instance without a roster is a line of the benchmark, not the end of it.
+            proven = isinstance(exc, InfeasibleError)
+            reasons = exc.clashes if isinstance(exc, InfeasibleError) else exc.reasons
+            note = ("infeasible: " if proven else "not found in time: ") + "; ".join(reasons)
+            result = CurtoisResult(
+                instance=instance.name,
+                status="INFEASIBLE" if proven else "UNKNOWN",
+                objective=None,
+                lower_bound=None,
+                seconds=time.monotonic() - began,
+                roster=None,
+                seed=seed,
+                lns_iterations=0,
+            )
     else:
         result = solve(
             instance, time_limit=time_limit, workers=workers, seed=seed, progress=progress
@@ -135,6 +157,7 @@ def run_instance(
         workers=workers,
         seed=seed,
         engine=engine,
+        note=note,
     )
 
 
