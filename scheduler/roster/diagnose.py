@@ -23,6 +23,7 @@ rules are not at fault there, and more time may find a roster.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -206,15 +207,32 @@ class AgentDiagnosis:
     proven: bool
 
 
-def explain_agent(data: ProblemData, a: int, seed: int = 0) -> AgentDiagnosis:
-    """Which rule families make agent ``a``'s week infeasible, in words, and whether proven."""
+CORE_SECONDS = 5.0
+"""CP-SAT's limit for one feasibility check of the diagnosis."""
+
+
+def explain_agent(
+    data: ProblemData, a: int, seed: int = 0, time_limit: float | None = None
+) -> AgentDiagnosis:
+    """Which rule families make agent ``a``'s week infeasible, in words, and whether proven.
+
+    ``time_limit`` caps the whole diagnosis of this agent (its checks share it; each also stops
+    at :data:`CORE_SECONDS`); without a proof in that time the week is reported as not found.
+    """
     spec = data.agents[a]
     contract = spec.contract
-    plan = Plan.empty(data)
-    rm = cpsat_model.build(
-        data, plan, {a: frozenset(range(data.days))}, mode="shifts", guarded=GUARDED, partial=True
-    )
-    core = _minimal_core(rm, seed)
+    core: list[str] = []
+    if time_limit is None or time_limit > 0.05:
+        plan = Plan.empty(data)
+        rm = cpsat_model.build(
+            data,
+            plan,
+            {a: frozenset(range(data.days))},
+            mode="shifts",
+            guarded=GUARDED,
+            partial=True,
+        )
+        core = _minimal_core(rm, seed, time_limit)
     details = {
         "contracts": (
             f"min {contract.min_minutes_per_week}/max {contract.max_minutes_per_week} "
@@ -260,20 +278,28 @@ def _horizon_detail(contract: Contract) -> str:
     return "; per horizon " + ", ".join(parts)
 
 
-def _minimal_core(rm: cpsat_model.RosterModel, seed: int) -> list[str]:
+def _minimal_core(
+    rm: cpsat_model.RosterModel, seed: int, time_limit: float | None = None
+) -> list[str]:
     """Families whose rules together are infeasible, none of them removable (deletion filter).
 
     CP-SAT's sufficient assumptions need not be minimal; dropping each family in turn and keeping
-    it only if the rest become feasible gives a core a planner can act on.
+    it only if the rest become feasible gives a core a planner can act on. Within ``time_limit``
+    seconds overall: a check that cannot start in time keeps its family (the core stays a
+    proven one, perhaps not minimal), and no proof of the whole set gives an empty core.
     """
+    deadline = None if time_limit is None else time.monotonic() + time_limit
 
     def infeasible(families: list[str]) -> bool:
+        left = CORE_SECONDS if deadline is None else min(CORE_SECONDS, deadline - time.monotonic())
+        if left <= 0.05:
+            return False
         rm.model.clear_assumptions()
         rm.model.add_assumptions([rm.guards[f] for f in families])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = 5.0
+        solver.parameters.max_time_in_seconds = left
         return solver.solve(rm.model) == cp_model.INFEASIBLE
 
     core = list(GUARDED)

@@ -59,6 +59,10 @@ from scheduler.roster.result import (
     SolveStatus,
 )
 
+DIAGNOSIS_SECONDS = 10.0
+"""The least time the diagnosis of agents left without a week gets, even past the time limit
+(a proven clash is worth those seconds to the planner)."""
+
 WHOLE_MODEL_MAX_CANDIDATES = 2500
 """Up to this many candidate shifts the whole roster is one CP-SAT model (LNS above)."""
 
@@ -161,7 +165,12 @@ def solve(
     if failed:
         if pending is not None:
             pending.cancel()
-        diagnoses = [diagnose.explain_agent(data, a, params.seed) for a in failed]
+        # The diagnosis shares what is left of the time limit (at least DIAGNOSIS_SECONDS):
+        # agents it cannot reach in time are reported as not found, not proven impossible.
+        until = max(deadline, time.monotonic() + DIAGNOSIS_SECONDS)
+        diagnoses = [
+            diagnose.explain_agent(data, a, params.seed, until - time.monotonic()) for a in failed
+        ]
         if any(d.proven for d in diagnoses):
             # A proven clash is the planner's to fix; list it first, the unproven after.
             ordered = sorted(diagnoses, key=lambda d: not d.proven)

@@ -90,6 +90,21 @@ def test_infeasible_contract_names_agent_and_rule(make_scenario, make_requiremen
     assert "rest" not in text
 
 
+def test_diagnosis_without_time_proves_nothing(make_scenario, make_requirements):
+    # The clashing contract above: with time the diagnosis proves the clash, with none left
+    # (a solve whose time limit the construction used up) it says "not found", never a guess.
+    from scheduler.roster.diagnose import explain_agent
+
+    sc = make_scenario(
+        days=3, agents=2, min_days=7, max_days=7, max_consecutive_days=2, max_minutes_per_week=4000
+    )
+    data = build_problem(sc, make_requirements(sc))
+    proved = explain_agent(data, 0, time_limit=10.0)
+    assert proved.proven and "sequences" in proved.text
+    rushed = explain_agent(data, 0, time_limit=0.0)
+    assert not rushed.proven and "not proven impossible" in rushed.text
+
+
 def test_week_not_found_in_time_is_not_called_infeasible(
     make_scenario, make_requirements, monkeypatch
 ):
@@ -107,7 +122,7 @@ def test_week_not_found_in_time_is_not_called_infeasible(
         return plan, [0]
 
     monkeypatch.setattr(solve_module, "construct", give_up_on_a0)
-    monkeypatch.setattr(diagnose_module, "_minimal_core", lambda rm, seed: [])
+    monkeypatch.setattr(diagnose_module, "_minimal_core", lambda rm, seed, limit=None: [])
     with pytest.raises(RosterNotFoundError) as err:
         solve(data, FAST)
     assert not isinstance(err.value, InfeasibleError)
