@@ -416,8 +416,9 @@ def construct(
         The solve's time limit in seconds: the exact week models first get budgets that fit in
         half of it (:func:`week_budgets`); an agent whose week was not found in its first budget
         gets the full one only while the time limit has not passed, else it is reported (not
-        proven impossible: :func:`scheduler.roster.diagnose.explain_agent` says which). None:
-        the full budget for everyone (no time limit).
+        proven impossible: :func:`scheduler.roster.diagnose.explain_agent` says which); once it
+        has passed, the agents not yet placed are reported too. None: the full budget for
+        everyone (no time limit).
 
     Returns
     -------
@@ -450,6 +451,11 @@ def construct(
     failed: list[int] = []
     for done, a in enumerate(order):
         if should_stop is not None and should_stop():
+            break
+        if time_limit is not None and time.monotonic() - started > time_limit:
+            # The time limit is spent: the agents left are reported as not placed (the solve
+            # then says no roster was found in the time given), not placed for minutes more.
+            failed.extend(order[done:])
             break
         choice = _place(data, plan, a, n, seed, tally, budgets)
         if choice is None:

@@ -215,8 +215,12 @@ def _check_week(data: ProblemData, a: int, shifts: dict[int, Shift]) -> list[Vio
     def bad(rule: str, day: int | None, message: str) -> None:
         out.append(Violation(rule, spec.id, day, message))
 
-    for w in sorted(set(data.week_of_day)):
-        days = [d for d in range(data.days) if data.week_of_day[d] == w]
+    # Days by week in one pass: the construction checks long horizons week by week per
+    # candidate, and a scan of every day per week made that quadratic.
+    by_week: dict[int, list[int]] = {}
+    for d, w in enumerate(data.week_of_day):
+        by_week.setdefault(w, []).append(d)
+    for w, days in sorted(by_week.items()):
         n = len(days)
         paid = sum(shifts[d].paid_minutes for d in days if d in shifts)
         worked = sum(1 for d in days if d in shifts)

@@ -180,3 +180,17 @@ def test_stability_keeps_published_roster(make_scenario, make_requirements):
     again = solve(build_problem(sc, req, previous=first.roster), FAST)
     assert again.diff is not None
     assert again.diff.changed_days == ()
+
+
+def test_construction_stops_at_the_time_limit(make_scenario, make_requirements):
+    # With its time spent before the first agent, the construction places nobody and reports
+    # every agent (the solve turns that into "not found in the time given"); with time, all.
+    from scheduler.roster.construct import construct
+
+    sc = make_scenario(days=3, agents=4)
+    data = build_problem(sc, make_requirements(sc))
+    plan, failed = construct(data, time_limit=0.0)
+    assert sorted(failed) == list(range(4))
+    assert (plan.choice < 0).all()
+    plan, failed = construct(data, time_limit=10.0)
+    assert failed == [] and validate_roster(data, plan.to_roster()) == []

@@ -68,10 +68,11 @@ def longest_paid(scenario: Scenario, contract: Contract) -> int:
 def week_limits(scenario: Scenario, contract: Contract, days: int) -> WeekLimits:
     """Limits of ``contract`` on a block of ``days`` horizon days (at most a week)."""
     outside = max(0, WEEK - days)
+    # Only a part-week needs the longest shift (and it costs a template scan per call: the
+    # greedy construction asks for every week of a long horizon, per agent and candidate).
+    most = longest_paid(scenario, contract) if outside else 0
     return WeekLimits(
-        min_minutes=max(
-            0, contract.min_minutes_per_week - outside * longest_paid(scenario, contract)
-        ),
+        min_minutes=max(0, contract.min_minutes_per_week - outside * most),
         max_minutes=contract.max_minutes_per_week,
         min_days=max(0, contract.min_days - outside),
         max_days=min(contract.max_days, days),
