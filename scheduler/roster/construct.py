@@ -188,6 +188,15 @@ def best_week(
     # A deterministic budget keeps equal seeds giving equal rosters whatever the machine load.
     solver.parameters.max_deterministic_time = max(0.05, time_limit / 4)
     status = solver.solve(rm.model)
+    if status == cp_model.UNKNOWN:
+        # No week within the budget while optimising: on long horizons (Curtois 18-24, 84 days
+        # and more) CP-SAT's objective-driven search can miss the first feasible schedule that
+        # a pure feasibility search finds at once. A feasible week now beats a better week
+        # never; the improvement rounds and the search re-choose it later.
+        rm.model.clear_objective()
+        rm.model.clear_hints()  # the agent's empty week: a hint far from any feasible one
+        solver.parameters.stop_after_first_solution = True
+        status = solver.solve(rm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     choice = {}

@@ -303,3 +303,14 @@ def test_an_instance_without_a_roster_is_a_line_not_the_end(
     assert not (tmp_path / "Instance1.roster").exists()
     assert second["objective"] is not None and second["note"] == ""
     assert "not found in time: agent A" in result.stderr
+
+
+def test_construction_places_every_employee_of_instance18(curtois_dir: Path) -> None:
+    """Regression: on the 84-day horizon the objective-driven week model ran out of its budget
+    before any feasible schedule for three employees (reported as not found in time); the
+    feasibility pass without objective and hint finds theirs at once."""
+    instance = read_instance(curtois_dir / "Instance18.txt")
+    data = build_problem(to_scenario(instance), empty_requirements())
+    plan, failed = construct(data, time_limit=60.0)
+    assert failed == []
+    assert validate_roster(data, plan.to_roster()) == []
