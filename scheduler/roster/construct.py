@@ -496,18 +496,30 @@ def _place(
     if choice is not None:
         return choice
     reserved = tally.reserved.get(a) if tally is not None else None
-    for budget in budgets():
+    choice = _exact_week(data, plan, a, n, seed, budgets(), reserved)
+    if choice is None and reserved and tally is not None:
+        tally.release(a)
+        choice = greedy_week(data, a, n, tally)
+        if choice is None:
+            choice = _exact_week(data, plan, a, n, seed, budgets(), None)
+    return choice
+
+
+def _exact_week(
+    data: ProblemData,
+    plan: Plan,
+    a: int,
+    n: np.ndarray,
+    seed: int,
+    budgets: tuple[float, ...],
+    reserved: Mapping[int, int] | None,
+) -> dict[int, int] | None:
+    """:func:`best_week` within each of ``budgets`` in turn, until one finds a week."""
+    for budget in budgets:
         choice = best_week(data, plan, a, n, seed, budget, reserved=reserved, partial=True)
         if choice is not None:
             return choice
-    if reserved and tally is not None:
-        tally.release(a)
-        choice = greedy_week(data, a, n, tally)
-        for budget in () if choice is not None else budgets():
-            choice = best_week(data, plan, a, n, seed, budget, partial=True)
-            if choice is not None:
-                break
-    return choice
+    return None
 
 
 def improve_agents(plan: Plan, seed: int, deadline: Callable[[], bool], rounds: int = 1) -> Plan:

@@ -92,13 +92,11 @@ def status_of(exc: BaseException) -> tuple[grpc.StatusCode, str, list[str]]:
             break
     if code is grpc.StatusCode.INTERNAL:
         return code, f"internal error ({type(exc).__name__})", []
-    clashes = (
-        list(exc.clashes)
-        if isinstance(exc, InfeasibleError)
-        else list(exc.reasons)
-        if isinstance(exc, RosterNotFoundError)
-        else []
-    )
+    clashes: list[str] = []
+    if isinstance(exc, InfeasibleError):
+        clashes = list(exc.clashes)
+    elif isinstance(exc, RosterNotFoundError):
+        clashes = list(exc.reasons)
     if isinstance(exc, InputError):
         message = f"{exc.source}: {len(exc.problems)} problem(s): " + "; ".join(
             str(p) for p in exc.problems[:5]
