@@ -44,7 +44,7 @@ class CoverTally:
         self.reserved = {a: dict(days) for a, days in reserved.items()}
         self.placed = np.zeros(len(data.cover), dtype=np.int64)
         self.pending = np.zeros(len(data.cover), dtype=np.int64)
-        self.credit = [frozenset(credited(data, r)) for r in range(len(data.cover))]
+        self.credit = credits(data)
         for days in self.reserved.values():
             for r in days.values():
                 for r2 in self.credit[r]:
@@ -95,15 +95,23 @@ class CoverTally:
         return self.credit[r]
 
 
-def credited(data: ProblemData, r: int) -> list[int]:
-    """Rows a shift reserved for row ``r`` surely counts for: ``r`` and rows of the same day
-    whose candidates include all of ``r``'s (a template's row inside its kind's row)."""
-    row = data.cover[r]
-    return [
-        r2
-        for r2, other in enumerate(data.cover)
-        if r2 == r or (other.day == row.day and row.candidates <= other.candidates)
-    ]
+def credits(data: ProblemData) -> list[frozenset[int]]:
+    """Per row ``r``, the rows a shift reserved for ``r`` surely counts for: ``r`` and rows of
+    the same day whose candidates include all of ``r``'s (a template's row inside its kind's
+    row). Rows are compared within their day only (a long horizon has ten thousand rows)."""
+    by_day: dict[int, list[int]] = {}
+    for r, row in enumerate(data.cover):
+        by_day.setdefault(row.day, []).append(r)
+    out = []
+    for r, row in enumerate(data.cover):
+        out.append(
+            frozenset(
+                r2
+                for r2 in by_day[row.day]
+                if r2 == r or row.candidates <= data.cover[r2].candidates
+            )
+        )
+    return out
 
 
 def reserve(data: ProblemData, seed: int, week_ok: WeekOk) -> dict[int, dict[int, int]]:

@@ -314,3 +314,46 @@ def test_construction_places_every_employee_of_instance18(curtois_dir: Path) -> 
     plan, failed = construct(data, time_limit=60.0)
     assert failed == []
     assert validate_roster(data, plan.to_roster()) == []
+
+
+def test_construction_places_every_employee_of_instance22(curtois_dir: Path) -> None:
+    """Regression: on the 364-day horizon the greedy took 1-5 s an employee and the full week
+    model found no schedule in its first budget, so the construction placed a handful of the
+    50 employees in 60 s. Now one-template models, then local search on the full model, then
+    the full budget for the few left place all of them well inside the limit."""
+    instance = read_instance(curtois_dir / "Instance22.txt")
+    data = build_problem(to_scenario(instance), empty_requirements())
+    plan, failed = construct(data, time_limit=60.0)
+    assert failed == []
+    assert validate_roster(data, plan.to_roster()) == []
+
+
+def test_the_mapping_counts_against_the_time_limit(
+    tight: CurtoisInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine gets what the mapping left of the benchmark's time limit (Instance24's
+    million candidates take seconds to build)."""
+    import time
+
+    from scheduler.roster.curtois import scenario_engine
+
+    given: list[float] = []
+
+    class StopSolveError(Exception):
+        pass
+
+    real_build = scenario_engine.build_problem
+
+    def slow_build(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    def record(data: object, params: object, **kwargs: object) -> object:
+        given.append(params.time_limit_s)  # type: ignore[attr-defined]
+        raise StopSolveError
+
+    monkeypatch.setattr(scenario_engine, "build_problem", slow_build)
+    monkeypatch.setattr(scenario_engine, "solve", record)
+    with pytest.raises(StopSolveError):
+        solve_with_scenario(tight, time_limit=5.0)
+    assert given and scenario_engine.MIN_SOLVE_SECONDS <= given[0] <= 4.5

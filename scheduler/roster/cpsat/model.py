@@ -112,6 +112,7 @@ def build(
     scores: dict[int, int] | None = None,
     guarded: tuple[str, ...] = (),
     partial: bool = False,
+    only: frozenset[int] | None = None,
 ) -> RosterModel:
     """Build the model of the free agent-days with the rest of ``plan`` fixed.
 
@@ -132,9 +133,19 @@ def build(
         (``rm.guards[family]``), for diagnosis.
     partial
         The fixed part of ``plan`` is incomplete (see the module docstring).
+    only
+        Candidate indices the free agent-days may choose from (None: all of theirs); a free
+        day with none of them is a day off.
     """
     model = cp_model.CpModel()
-    rm = RosterModel(data, plan, mode, model, Variables(model, data, plan, free), partial=partial)
+    rm = RosterModel(
+        data,
+        plan,
+        mode,
+        model,
+        Variables(model, data, plan, free, only, day_booleans=mode == "shifts"),
+        partial=partial,
+    )
     for family in guarded:
         rm.guards[family] = model.new_bool_var(f"rule[{family}]")
     for _, add_family in FAMILIES:
@@ -170,7 +181,7 @@ def read_back(rm: RosterModel, solver: cp_model.CpSolver) -> Plan:
     data = rm.data
     for a, days in rm.vars.free.items():
         for d in days:
-            chosen = [c for c in data.agents[a].candidates[d] if solver.value(rm.vars.x[c])]
+            chosen = [c for c in rm.vars.day_candidates(a, d) if solver.value(rm.vars.x[c])]
             plan.set_shift(a, d, chosen[0] if chosen else -1, ())
     if rm.breaks is not None:
         rm.breaks.read(solver, plan)

@@ -31,33 +31,45 @@ class Variables:
         data: ProblemData,
         plan: Plan,
         free: dict[int, frozenset[int]],
+        only: frozenset[int] | None = None,
+        day_booleans: bool = False,
     ) -> None:
         self.model = model
+        self.day_booleans = day_booleans
         self.data = data
         self.plan = plan
         self.free = free
+        self.only = only
         self.x: dict[int, cp_model.IntVar] = {}
         for a, days in sorted(free.items()):
-            spec = data.agents[a]
             for d in sorted(days):
-                for c in spec.candidates[d]:
+                for c in self.day_candidates(a, d):
                     cand = data.candidates[c]
                     tpl = data.templates[cand.template]
                     clock = format_clock(cand.start - d * MINUTES_PER_DAY)
                     self.x[c] = model.new_bool_var(
-                        f"shift[{spec.id},d{d},{tpl.id}@{clock}+{cand.length}]"
+                        f"shift[{data.agents[a].id},d{d},{tpl.id}@{clock}+{cand.length}]"
                     )
         self._weekend: dict[tuple[int, int], Expr] = {}
+        self._works: dict[tuple[int, int], Expr] = {}
 
     def is_free(self, a: int, d: int) -> bool:
         """Whether agent-day ``(a, d)`` is decided by this model."""
         return d in self.free.get(a, frozenset())
 
+    def day_candidates(self, a: int, d: int) -> tuple[int, ...]:
+        """Indices of the candidates the model offers agent-day ``(a, d)``: all of them, or
+        those in ``only`` (a restricted model, e.g. one template)."""
+        cands = self.data.agents[a].candidates[d]
+        if self.only is None:
+            return cands
+        return tuple(c for c in cands if c in self.only)
+
     def candidates(self, a: int, d: int) -> list[Candidate]:
         """Candidates of a free agent-day (empty for a fixed one)."""
         if not self.is_free(a, d):
             return []
-        return [self.data.candidates[c] for c in self.data.agents[a].candidates[d]]
+        return [self.data.candidates[c] for c in self.day_candidates(a, d)]
 
     def fixed(self, a: int, d: int) -> Candidate | None:
         """The incumbent shift of a fixed agent-day (None if off or if the day is free)."""
@@ -81,8 +93,24 @@ class Variables:
         return 0 if cand is None else int(fn(cand))  # type: ignore[operator]
 
     def works(self, a: int, d: int) -> Expr:
-        """1 if agent ``a`` works day ``d``."""
-        return self.sum_over(a, d, lambda c: 1)
+        """1 if agent ``a`` works day ``d`` (created once, lazily).
+
+        With ``day_booleans`` (the one-agent week models) a free day with several candidates
+        gets its own boolean ``w == sum_c x_c`` rather than the sum itself: the sequence rules
+        repeat each day in many windows, and a 364-day model with 30 candidates a day would
+        otherwise carry a hundred thousand terms. The neighbourhood models (a few days each)
+        keep the plain sums their search was tuned on.
+        """
+        key = (a, d)
+        if key in self._works:
+            return self._works[key]
+        expr = self.sum_over(a, d, lambda c: 1)
+        if self.day_booleans and self.is_free(a, d) and len(self.day_candidates(a, d)) > 1:
+            var = self.model.new_bool_var(f"works[{self.data.agents[a].id},d{d}]")
+            self.model.add(var == expr)
+            expr = var
+        self._works[key] = expr
+        return expr
 
     def paid(self, a: int, d: int) -> Expr:
         """Paid minutes of agent ``a`` on day ``d``."""

@@ -17,7 +17,7 @@ def add(rm: RosterModel) -> list[Term]:
     """Add the at-most-one-shift constraints of the free agent-days."""
     for a, days in rm.vars.free.items():
         for d in days:
-            xs = [rm.vars.x[c] for c in rm.data.agents[a].candidates[d]]
+            xs = [rm.vars.x[c] for c in rm.vars.day_candidates(a, d)]
             if len(xs) > 1:
                 rm.model.add_at_most_one(xs)
     return []

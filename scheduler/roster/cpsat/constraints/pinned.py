@@ -34,6 +34,6 @@ def add(rm: RosterModel) -> list[Term]:
     """Pinned free agent-days must work (their candidates are the pinned shift only)."""
     for a, days in rm.vars.free.items():
         for d in sorted(days & rm.data.agents[a].pinned_days):
-            xs = [rm.vars.x[c] for c in rm.data.agents[a].candidates[d]]
+            xs = [rm.vars.x[c] for c in rm.vars.day_candidates(a, d)]
             rm.require("pinned", cp_model.LinearExpr.sum(xs) == 1)
     return []

@@ -56,6 +56,14 @@ def misses(agent: Agent, date: dt.date, start_clock: int, kind: str) -> int:
     return count
 
 
+def has_undated_wishes(agent: Agent) -> bool:
+    """Whether any of the agent's undated wishes (days off, start window, kinds) is set."""
+    prefs = agent.preferences
+    return bool(
+        prefs.days_off or prefs.weekdays_off or prefs.start_window is not None or prefs.shift_kinds
+    )
+
+
 def requests_by_date(agent: Agent) -> dict[dt.date, list[ShiftRequest]]:
     """The agent's requests with a positive weight, grouped by date (weight 0: left out)."""
     out: dict[dt.date, list[ShiftRequest]] = {}
@@ -87,8 +95,10 @@ def shift_cost(
 
     if weight == 0:
         return 0
-    units = agent.preferences.weight * misses(agent, date, start_clock, kind)
-    return scale(weight * (units + requests_missed(requests, (template, kind))))
+    units = float(agent.preferences.weight * misses(agent, date, start_clock, kind))
+    if requests:
+        units += requests_missed(requests, (template, kind))
+    return scale(weight * units) if units else 0
 
 
 def off_cost(requests: Sequence[ShiftRequest], weight: float) -> int:

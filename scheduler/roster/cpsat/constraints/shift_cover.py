@@ -13,7 +13,9 @@ agents). Then
 - soft, when a target ``T_r`` is given: integer slacks ``under_r >= T_r - N_r`` and
   ``over_r >= N_r - T_r`` (both ``>= 0``), priced ``under_cost_r * under_r +
   over_cost_r * over_r`` in scaled units (minimisation makes each slack the positive part).
-  A weight of 0 creates no slack variable; a row without a target creates none.
+  A weight of 0 creates no slack variable; a row without a target creates none. A row only
+  one free agent-day reaches (``N_r`` is ``F_r`` or ``F_r + 1``) needs no slack either: its
+  penalty is ``pen(F_r) + (pen(F_r + 1) - pen(F_r)) * sum_{c in S_r} x_c``, exactly.
 
 In a neighbourhood the agents left fixed contribute the constant ``F_r`` (their incumbent
 shifts that count), so ``N_r = F_r + sum_{c in S_r, c free} x_c``: the limits hold for the whole
@@ -92,6 +94,15 @@ def add(rm: RosterModel) -> list[Term]:
         if row.max is not None and reach > row.max:
             rm.require("shift_cover", count <= row.max)
         if row.target is None:
+            continue
+        if reach == base + 1:
+            # One free agent-day reaches the row (the one-agent models of the construction):
+            # its penalty is linear in that agent's choice, so no slack variables.
+            step = row_penalty(row, base + 1) - row_penalty(row, base)
+            constant += row_penalty(row, base)
+            if step:
+                variables.extend(v.x[c] for c in cands)
+                coeffs.extend([step] * len(cands))
             continue
         name = f"{row.label.replace(' ', ':')},d{row.day}"
         if row.under_cost and row.target > base:
