@@ -53,6 +53,16 @@ WINDOW = range(4, 8)
 
 
 @pytest.fixture(scope="module")
+def long_data() -> ProblemData:
+    """:data:`FOUR_KINDS` over 98 days: past ``LONG_HORIZON_DAYS``, so week models get day
+    booleans and the short succession form."""
+    text = FOUR_KINDS.replace("SECTION_HORIZON\n14\n", "SECTION_HORIZON\n98\n")
+    data = build_problem(to_scenario(parse_instance(text, "FourLong"), START), empty_requirements())
+    assert data.days > cpsat_model.LONG_HORIZON_DAYS
+    return data
+
+
+@pytest.fixture(scope="module")
 def data() -> ProblemData:
     """:data:`FOUR_KINDS` as a problem."""
     return build_problem(
@@ -124,9 +134,10 @@ def test_one_agent_model_is_exact_on_a_window(data: ProblemData, agent: str) -> 
     assert accepted > 5 and rejected > 5
 
 
-def test_successions_use_the_short_form_after_a_night(data: ProblemData) -> None:
+def test_successions_use_the_short_form_after_a_night(long_data: ProblemData) -> None:
     """After N three kinds are banned and one allowed: the row is ``N[d] + works[d+1] -
     N[d+1] <= 1``, not the three banned shifts (the form that keeps a 364-day model small)."""
+    data = long_data
     rm = cpsat_model.build(data, Plan.empty(data), {1: frozenset(range(data.days))}, mode="shifts")
     proto = rm.model.proto
     name = {i: var.name for i, var in enumerate(proto.variables)}
@@ -144,14 +155,17 @@ def test_successions_use_the_short_form_after_a_night(data: ProblemData) -> None
     assert len(found) == 1 and list(found[0].linear.domain)[-1] == 1, list(found[0].linear.domain)
 
 
-def test_weekly_limits_that_cannot_bind_add_no_rows(data: ProblemData) -> None:
-    """The Curtois mapping's weekly limits (7 days, 7 x 1440 min) cannot bind: no rows."""
+def test_weekly_limits_that_cannot_bind_add_no_rows(long_data: ProblemData) -> None:
+    """The Curtois mapping's weekly limits (7 days, 7 x 1440 min) cannot bind: no rows (on a
+    98-day horizon, 14 weeks of them before)."""
+    data = long_data
     rm = cpsat_model.build(data, Plan.empty(data), {0: frozenset(range(data.days))}, mode="shifts")
-    n_days = data.days
+    works = [v for v in rm.model.proto.variables if v.name.startswith("works[")]
+    assert len(works) == data.days  # the day booleans the rows would sum exist
     week_rows = [
         ct
         for ct in rm.model.proto.constraints
         if len(ct.linear.vars) == 7
         and all(rm.model.proto.variables[v].name.startswith("works[") for v in ct.linear.vars)
     ]
-    assert n_days == 14 and week_rows == []
+    assert week_rows == []

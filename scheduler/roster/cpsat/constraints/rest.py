@@ -113,7 +113,9 @@ def _followed_by(
     if not bad:
         return 0
     if len(good) + 1 < len(bad):
-        return rm.vars.works(a, e) - cp_model.LinearExpr.sum(good)
+        works = rm.vars.works(a, e)
+        if isinstance(works, cp_model.IntVar):  # a day boolean (see Variables.works)
+            return works - cp_model.LinearExpr.sum(good)
     return cp_model.LinearExpr.sum(bad)
 
 
