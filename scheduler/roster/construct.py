@@ -471,10 +471,11 @@ def construct(
     time_limit
         The solve's time limit in seconds: the exact week models first get budgets that fit in
         half of it (:func:`week_budgets`); an agent whose week was not found in its first budget
-        gets the full one only while the time limit has not passed, else it is reported (not
-        proven impossible: :func:`scheduler.roster.diagnose.explain_agent` says which); once it
-        has passed, the agents not yet placed are reported too. None: the full budget for
-        everyone (no time limit).
+        gets :data:`SECOND_BUDGET_FACTOR` times it while the time limit has not passed, and the
+        full budget once every agent has had its turn, while time is left; else it is reported
+        (not proven impossible: :func:`scheduler.roster.diagnose.explain_agent` says which).
+        Once the limit has passed, the agents not yet placed are reported too. None: the full
+        budget for everyone (no time limit).
 
     Returns
     -------
@@ -487,14 +488,13 @@ def construct(
 
     second = min(full, SECOND_BUDGET_FACTOR * first)
 
+    def left() -> float:
+        return math.inf if time_limit is None else time_limit - (time.monotonic() - started)
+
     def budgets() -> tuple[float, ...]:
         if first >= full:
             return (full,)
-        in_time = time_limit is None or time.monotonic() - started < time_limit
-        return (first, second) if in_time and second > first else (first,)
-
-    def left() -> float:
-        return math.inf if time_limit is None else time_limit - (time.monotonic() - started)
+        return (first, second) if left() > 0 and second > first else (first,)
 
     plan = Plan.empty(data)
     n = np.zeros((len(data.queues), data.n_intervals), dtype=np.int64)
@@ -513,7 +513,7 @@ def construct(
     for done, a in enumerate(order):
         if should_stop is not None and should_stop():
             break
-        if time_limit is not None and time.monotonic() - started > time_limit:
+        if left() < 0:
             # The time limit is spent: the agents left are reported as not placed (the solve
             # then says no roster was found in the time given), not placed for minutes more.
             failed.extend(order[done:])
