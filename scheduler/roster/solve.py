@@ -225,7 +225,8 @@ def solve(
                 should_stop=lns_stop,
             )
             messages.append(
-                f"LNS: {stats.iterations} neighbourhoods, {stats.improvements} improvements"
+                f"LNS: {stats.iterations} neighbourhoods, {stats.improvements} improvements "
+                f"({lns.describe_shapes(stats)})"
             )
     polished = _polish(plan)
     polished_eval = evaluate(polished)
