@@ -14,7 +14,9 @@ The pipeline (DESIGN section 7):
    best responses (:func:`scheduler.roster.construct.improve_agents`: each agent's best week
    against everybody else, its breaks where they cost least, then step 3) while a round gains
    at least :data:`BEST_RESPONSE_STALL` of the objective, then
-   :func:`scheduler.roster.lns.search` until the time limit;
+   :func:`scheduler.roster.lns.search` until the time limit (neighbourhood shapes chosen by
+   what they gain: two days of many agents on a week, longer windows and cover gaps on longer
+   horizons);
 5. a last exact queue allocation, then the typed :class:`~scheduler.roster.result.Result`.
 
 Meanwhile HiGHS solves the LP relaxation of :mod:`scheduler.roster.bounds` in a child process,
