@@ -159,4 +159,3 @@ def test_search_improves_and_reports_shapes(data: ProblemData) -> None:
     assert sum(stats.steps_by_shape.values()) == stats.iterations == 40
     assert set(stats.steps_by_shape) <= set(lns.SHAPES)
     assert sum(stats.improvements_by_shape.values()) == stats.improvements
-
