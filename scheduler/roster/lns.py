@@ -78,6 +78,9 @@ LONG_SHAPES_AFTER_DAYS = 7
 runs (-9,613, -9,600, -9,585 against -9,631): the best responses already re-plan each agent's
 whole week, and the longer shapes' timeouts cost steps."""
 
+WINDOW_DAYS = (3, 14)
+"""Least and most days of a ``window`` or ``cover`` neighbourhood."""
+
 STRETCH_DAYS = 14
 """A ``stretch`` frees at least this many days (or the whole horizon when shorter)."""
 
@@ -91,7 +94,6 @@ class LnsStats:
     agents_per_neighbourhood: int = 0
     steps_by_shape: dict[str, int] = field(default_factory=dict)
     improvements_by_shape: dict[str, int] = field(default_factory=dict)
-    gain_by_shape: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -157,7 +159,7 @@ def neighbourhood(
     if shape == "days":
         span = min(2, data.days)
     elif shape == "window":
-        span = rng.randint(min(3, data.days), min(14, data.days))
+        span = _window_span(rng, data.days)
     elif shape == "stretch":
         span = min(data.days, max(STRETCH_DAYS, area // 3))
     elif shape == "cover":
@@ -179,6 +181,11 @@ def neighbourhood(
     rng.shuffle(others)
     chosen = [seed_agent, *related, *others][:count]
     return {a: days for a in sorted(chosen)}
+
+
+def _window_span(rng: random.Random, days: int) -> int:
+    """Days of a ``window`` or ``cover`` neighbourhood: 3-14, at most the horizon."""
+    return rng.randint(min(WINDOW_DAYS[0], days), min(WINDOW_DAYS[1], days))
 
 
 def short_rows(plan: Plan) -> list[tuple[int, int]]:
@@ -204,7 +211,7 @@ def _cover_neighbourhood(plan: Plan, rng: random.Random, area: int) -> dict[int,
         return neighbourhood(plan, rng, area, plain)
     r = rng.choices([r for r, _ in short], weights=[w for _, w in short])[0]
     row = data.cover[r]
-    span = rng.randint(min(3, data.days), min(14, data.days))
+    span = _window_span(rng, data.days)
     first = rng.randint(max(0, row.day - span + 1), min(row.day, data.days - span))
     days = frozenset(range(first, first + span))
     able = [
@@ -218,7 +225,8 @@ def _cover_neighbourhood(plan: Plan, rng: random.Random, area: int) -> dict[int,
     chosen = able[:count]
     if len(chosen) < count:
         # Agents already on the row can hand it over and take another day's gap.
-        rest = [a for a in range(len(data.agents)) if a not in set(chosen)]
+        taken = set(chosen)
+        rest = [a for a in range(len(data.agents)) if a not in taken]
         rng.shuffle(rest)
         chosen += rest[: count - len(chosen)]
     return {a: days for a in sorted(chosen)}
@@ -308,7 +316,6 @@ def search(
                 gain = float(best_eval.total - cand_eval.total)
                 if gain > 0:
                     stats.improvements += 1
-                    stats.gain_by_shape[shape] = stats.gain_by_shape.get(shape, 0.0) + gain
                     stats.improvements_by_shape[shape] = (
                         stats.improvements_by_shape.get(shape, 0) + 1
                     )
