@@ -6,6 +6,7 @@ answer by comparing totals, and the Result reports each term. Scaled units; lowe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,12 +34,18 @@ class Evaluation:
 
 def fairness_counts(data: ProblemData, plan: Plan, a: int) -> dict[str, int]:
     """This horizon's weekends, nights, late finishes and early starts of agent ``a``."""
+    return schedule_fairness_counts(data, plan.choice[a].tolist())
+
+
+def schedule_fairness_counts(data: ProblemData, schedule: Sequence[int]) -> dict[str, int]:
+    """Weekends, nights, late finishes and early starts of one agent's ``schedule`` (candidate
+    index per day, -1 off)."""
     weekends: set[int] = set()
     counts = {"weekends": 0, "nights": 0, "late_finishes": 0, "early_starts": 0}
-    for d in range(data.days):
-        cand = plan.candidate(a, d)
-        if cand is None:
+    for d, c in enumerate(schedule):
+        if c < 0:
             continue
+        cand = data.candidates[c]
         week = data.weekend_of_day[d]
         if week is not None:
             weekends.add(week)
@@ -47,6 +54,33 @@ def fairness_counts(data: ProblemData, plan: Plan, a: int) -> dict[str, int]:
         counts["early_starts"] += cand.early
     counts["weekends"] = len(weekends)
     return counts
+
+
+AGENT_TERMS = ("cost", "preferences", "stability", "fairness")
+"""The terms that are sums over agents, each agent's part depending on its own schedule only."""
+
+
+def agent_terms(
+    data: ProblemData, a: int, schedule: Sequence[int], counts: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Agent ``a``'s part of each of :data:`AGENT_TERMS` under ``schedule`` (candidate index
+    per day, -1 off); ``counts`` are its :func:`schedule_fairness_counts` when known."""
+    spec = data.agents[a]
+    terms = dict.fromkeys(AGENT_TERMS, 0)
+    for d, c in enumerate(schedule):
+        if c < 0:
+            terms["stability"] += spec.off_cost[d]
+            terms["preferences"] += spec.off_preference_cost[d]
+            continue
+        cand = data.candidates[c]
+        terms["cost"] += cand.pay_cost
+        terms["preferences"] += cand.preference_cost
+        terms["stability"] += cand.stability_cost
+    weight = data.scenario.rules.objective.fairness
+    if counts is None:
+        counts = schedule_fairness_counts(data, schedule)
+    terms["fairness"] = fairness.penalty(counts, spec.ledger, weight)
+    return terms
 
 
 def evaluate(plan: Plan) -> Evaluation:
@@ -68,21 +102,13 @@ def evaluate(plan: Plan) -> Evaluation:
             n_t = data.n_demand
             late = deferred.lateness(data.due[q, :n_t], data.arrived[q, :n_t], n[q], data.interval)
             terms["deferred"] += int(late.sum()) * data.late_cost[q]
-    weight = data.scenario.rules.objective.fairness
     totals: dict[int, dict[str, int]] = {}
     for spec in data.agents:
         a = spec.index
-        for d in range(data.days):
-            cand = plan.candidate(a, d)
-            if cand is None:
-                terms["stability"] += spec.off_cost[d]
-                terms["preferences"] += spec.off_preference_cost[d]
-                continue
-            terms["cost"] += cand.pay_cost
-            terms["preferences"] += cand.preference_cost
-            terms["stability"] += cand.stability_cost
-        counts = fairness_counts(data, plan, a)
-        terms["fairness"] += fairness.penalty(counts, spec.ledger, weight)
+        schedule = plan.choice[a].tolist()
+        counts = schedule_fairness_counts(data, schedule)
+        for name, value in agent_terms(data, a, schedule, counts).items():
+            terms[name] += value
         before = fairness.carried(spec.ledger)
         totals[a] = {k: before[k] + counts[k] for k in fairness.KINDS}
     terms["fairness_spread"] = fairness.spread_penalty(data, totals)

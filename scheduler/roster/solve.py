@@ -29,6 +29,7 @@ search that stops improving is not a reason to stop: only the time limit, the ga
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -37,7 +38,7 @@ from ortools.sat.python import cp_model
 from scheduler.errors import InfeasibleError, RosterNotFoundError
 from scheduler.model import format_clock
 from scheduler.model.base import MINUTES_PER_DAY
-from scheduler.roster import cover_repair, diagnose, lns
+from scheduler.roster import colgen, colgen_search, cover_repair, diagnose, lns
 from scheduler.roster.allocate import allocate
 from scheduler.roster.bounds import Bound, PendingBound
 from scheduler.roster.construct import construct, improve_agents
@@ -198,9 +199,30 @@ def solve(
     plan, best_eval = _warm_start(data, plan, best_eval, messages)
     status = SolveStatus.FEASIBLE
     bound: float | None = None
+    colgen_bound: float | None = None  # scaled units
+    proved = False
+    if not stop() and time.monotonic() < deadline:
+        reason = colgen.not_applicable(data, params.time_limit_s)
+        if reason is None:
+            outcome = colgen_search.search(
+                plan,
+                best_eval,
+                started,
+                params.time_limit_s,
+                params.workers,
+                params.seed,
+                stop,
+                lambda ev, source: emit("colgen", ev, f"column generation {source}"),
+            )
+            plan, best_eval, colgen_bound = outcome.plan, outcome.evaluation, outcome.bound
+            messages.append(outcome.message)
+            proved = colgen_bound is not None and best_eval.total <= math.ceil(colgen_bound - 1e-6)
     # LNS polls this between neighbourhoods: the caller's stop or the gap limit reached.
     lns_stop = stop
-    if not stop() and time.monotonic() < deadline:
+    if proved:
+        status = SolveStatus.OPTIMAL
+        bound = unscale(best_eval.total)
+    elif not stop() and time.monotonic() < deadline:
         if len(data.candidates) <= WHOLE_MODEL_MAX_CANDIDATES:
             plan, best_eval, proved = _whole(data, plan, best_eval, params, deadline, stop)
             if proved:
@@ -248,6 +270,13 @@ def solve(
                 f"({found.columns} columns, {found.rows} rows; HiGHS {found.solve_seconds:.1f}s, "
                 f"{found.iterations} interior point iterations)"
             )
+    if colgen_bound is not None and status != SolveStatus.OPTIMAL:
+        if best_eval.total <= math.ceil(colgen_bound - 1e-6):
+            # The search after the column generation reached its bound: proven optimal.
+            status, bound = SolveStatus.OPTIMAL, objective
+        else:
+            value = unscale(colgen_bound)
+            bound = value if bound is None else max(bound, value)
     emit("done", best_eval)
     roster = plan.to_roster()
     result_gap = None if bound is None else gap(objective, bound)
