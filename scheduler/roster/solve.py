@@ -46,6 +46,7 @@ from scheduler.roster.cpsat import model as cpsat_model
 from scheduler.roster.cpsat.constraints import fairness as fairness_rules
 from scheduler.roster.cpsat.constraints import preferences as preference_rules
 from scheduler.roster.cpsat.constraints import stability as stability_rules
+from scheduler.roster.cpsat.objective import objective_expression
 from scheduler.roster.evaluate import Evaluation, evaluate, fairness_counts, service_kpis
 from scheduler.roster.exchange import exchange_weeks
 from scheduler.roster.kpis import shift_cover_counts
@@ -68,6 +69,11 @@ DIAGNOSIS_SECONDS = 10.0
 
 WHOLE_MODEL_MAX_CANDIDATES = 2500
 """Up to this many candidate shifts the whole roster is one CP-SAT model (LNS above)."""
+
+WHOLE_MODEL_MAX_CANDIDATES_AFTER_COLGEN = 12_000
+"""The same limit once column generation has given a roster and a bound: the model starts
+from a near-optimal hint with its objective cut at the bound, as in the dedicated Curtois
+engine (:data:`scheduler.roster.curtois.solve.WHOLE_MODEL_MAX_VARIABLES`)."""
 
 BEST_RESPONSE_SHARE = 0.75
 """Best-response rounds may take up to this share of the time limit (the LNS the rest)."""
@@ -223,8 +229,14 @@ def solve(
         status = SolveStatus.OPTIMAL
         bound = unscale(best_eval.total)
     elif not stop() and time.monotonic() < deadline:
-        if len(data.candidates) <= WHOLE_MODEL_MAX_CANDIDATES:
-            plan, best_eval, proved = _whole(data, plan, best_eval, params, deadline, stop)
+        floor = None if colgen_bound is None else math.ceil(colgen_bound - 1e-6)
+        most = (
+            WHOLE_MODEL_MAX_CANDIDATES if floor is None else WHOLE_MODEL_MAX_CANDIDATES_AFTER_COLGEN
+        )
+        if len(data.candidates) <= most:
+            plan, best_eval, proved = _whole(
+                data, plan, best_eval, params, deadline, stop, floor=floor
+            )
             if proved:
                 status = SolveStatus.OPTIMAL
                 bound = unscale(best_eval.total)
@@ -380,11 +392,17 @@ def _whole(
     params: SolveParams,
     deadline: float,
     stop: Callable[[], bool],
+    floor: int | None = None,
 ) -> tuple[Plan, Evaluation, bool]:
-    """One model of everything, hinted with ``plan``; (plan, evaluation, proved optimal)."""
+    """One model of everything, hinted with ``plan``; (plan, evaluation, proved optimal).
+
+    ``floor`` is a known lower bound on the objective (scaled units), added as a cut.
+    """
     free = {a: frozenset(range(data.days)) for a in range(len(data.agents))}
     rm = cpsat_model.build(data, plan, free, mode="full")
     cpsat_model.hint(rm)
+    if floor is not None:
+        rm.model.add(objective_expression(rm.terms) >= floor)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     solver.parameters.random_seed = params.seed

@@ -24,11 +24,16 @@ class Term:
     constant: int = 0
 
 
-def minimise(model: cp_model.CpModel, terms: list[Term]) -> None:
-    """Set ``sum(terms)`` as the objective to minimise."""
+def objective_expression(terms: list[Term]) -> cp_model.LinearExprT:
+    """``sum(terms)``, constants included."""
     exprs = [t.expr for t in terms if not isinstance(t.expr, int)]
     constant = sum(t.constant + (t.expr if isinstance(t.expr, int) else 0) for t in terms)
-    model.minimize(cp_model.LinearExpr.sum(exprs) + constant)
+    return cp_model.LinearExpr.sum(exprs) + constant
+
+
+def minimise(model: cp_model.CpModel, terms: list[Term]) -> None:
+    """Set ``sum(terms)`` as the objective to minimise."""
+    model.minimize(objective_expression(terms))
 
 
 def term_values(solver: cp_model.CpSolver, terms: list[Term]) -> dict[str, int]:
