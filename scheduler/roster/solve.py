@@ -1,4 +1,4 @@
-"""Solve a roster problem: pre-checks -> constructive start -> breaks and queues -> LNS.
+"""Solve a roster problem: pre-checks -> constructive start -> breaks and queues -> search.
 
 The pipeline (DESIGN section 7):
 
@@ -10,14 +10,21 @@ The pipeline (DESIGN section 7):
 3. :func:`scheduler.roster.rebreak.replace_breaks`, :func:`scheduler.roster.allocate.allocate`
    and :func:`scheduler.roster.exchange.exchange_weeks` -- breaks and queues re-placed exactly
    for the shifts chosen, whole weeks exchanged between interchangeable agents;
-4. small problems: one CP-SAT model of everything, hinted with the start; otherwise rounds of
+4. cover-driven problems (agents coupled by shift cover rows alone, up to 84 days:
+   :func:`scheduler.roster.colgen.not_applicable`): column generation over each agent's
+   whole-horizon schedules (:mod:`scheduler.roster.colgen_search`) -- a Lagrangian bound, then
+   dives and the restricted MIP for rosters; a roster meeting the bound ends the solve, proven
+   optimal, and the bound is reported otherwise;
+5. small problems (or up to :data:`WHOLE_MODEL_MAX_CANDIDATES_AFTER_COLGEN` candidates after
+   column generation): one CP-SAT model of everything, hinted with the start and cut at the
+   column-generation bound; otherwise rounds of
    best responses (:func:`scheduler.roster.construct.improve_agents`: each agent's best week
    against everybody else, its breaks where they cost least, then step 3) while a round gains
    at least :data:`BEST_RESPONSE_STALL` of the objective, then
    :func:`scheduler.roster.lns.search` until the time limit (neighbourhood shapes chosen by
    what they gain: two days of many agents on a week, longer windows and cover gaps on longer
    horizons);
-5. a last exact queue allocation, then the typed :class:`~scheduler.roster.result.Result`.
+6. a last exact queue allocation, then the typed :class:`~scheduler.roster.result.Result`.
 
 Meanwhile HiGHS solves the LP relaxation of :mod:`scheduler.roster.bounds` in a child process,
 started once the first roster exists, with the time that is left (on the 300-agent week at 15

@@ -1,17 +1,20 @@
 """Solve a Curtois & Qu instance with the contact-centre roster engine instead of the dedicated one.
 
 The instance becomes a scenario (:func:`~scheduler.roster.curtois.to_scenario.to_scenario`), the
-engine solves it (:func:`scheduler.roster.solve.solve`: construction, then the whole-model CP-SAT
-for small instances or best responses and LNS for larger ones), and its roster is read back into
-the benchmark's table so the same independent evaluator scores it.
+engine solves it (:func:`scheduler.roster.solve.solve`: construction; column generation over
+whole-horizon schedules where the horizon and size allow, as these scenarios are coupled by their
+cover rows alone; then the whole-model CP-SAT for small instances or best responses and LNS for
+larger ones), and its roster is read back into the benchmark's table so the same independent
+evaluator scores it.
 
 The LP bound of :mod:`scheduler.roster.bounds` is switched off: it accepts these queue-less
 scenarios and their horizon limits, but it drops the minimum runs of working days and days off
 that most of these instances' cost comes from, so it is weak here (Instances 1-5: 403, 701,
 1000, 1200, 701 against optima or best known 607, 828, 1001, 1716, 1143) and would take a core
-from the search. The reported lower bound is the objective when the whole-model CP-SAT proved
-it optimal, and ``None`` otherwise; the dedicated engine (``--engine curtois``) reports its
-column-generation bound.
+from the search. The reported lower bound is the engine's column-generation bound (rounded up)
+where that ran (:func:`scheduler.roster.colgen.not_applicable`: up to 84 days and 25 agent-days
+per second of the time limit), the objective where the whole-model CP-SAT proved it optimal, and
+``None`` otherwise.
 """
 
 from __future__ import annotations
