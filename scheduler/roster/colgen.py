@@ -42,9 +42,10 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from ortools.math_opt.python import mathopt
@@ -80,6 +81,8 @@ meeting the rounded-up bound is proven optimal)."""
 
 EPSILON = 1e-6
 """A reduced cost below ``-EPSILON`` (scaled units) improves the master."""
+
+V = TypeVar("V", bound=Hashable | None)
 
 Schedule = tuple[int, ...]
 """Candidate index per horizon day, :data:`~scheduler.roster.plan.NO_SHIFT` for a day off."""
@@ -354,26 +357,9 @@ class Master:
 
     def solve_ip(self, time_limit: float) -> list[Schedule] | None:
         """The restricted master with integral columns: one schedule per agent, or ``None``."""
-        for var in self.column_vars:
-            var.integer = True
-        for var in self.artificials:
-            var.upper_bound = 0.0
-        try:
-            params = mathopt.SolveParameters(
-                enable_output=False,
-                time_limit=_seconds(time_limit),
-                relative_gap_tolerance=0.0,
-                absolute_gap_tolerance=0.999,
-            )
-            result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params)
-            if not result.has_primal_feasible_solution():
-                return None
-            values = result.variable_values(self.column_vars)
-        finally:
-            for var in self.column_vars:
-                var.integer = False
-            for var in self.artificials:
-                var.upper_bound = 1.0
+        values = integral_values(self.model, self.column_vars, self.artificials, time_limit)
+        if values is None:
+            return None
         chosen: list[Schedule | None] = [None] * len(self.convexity)
         for column, value in zip(self.columns, values, strict=True):
             if value > 0.5:
@@ -385,6 +371,65 @@ class Master:
 
 def _seconds(value: float) -> dt.timedelta:
     return dt.timedelta(seconds=max(0.01, value))
+
+
+def integral_values(
+    model: mathopt.Model,
+    column_vars: Sequence[mathopt.Variable],
+    artificials: Sequence[mathopt.Variable],
+    time_limit: float,
+) -> list[float] | None:
+    """Solve a restricted master as a MIP (columns integral, artificials off) with HiGHS.
+
+    Returns the columns' values, or ``None`` when no feasible solution came within
+    ``time_limit`` seconds; ``model`` is left as it was (an LP with its artificials).
+    """
+    for var in column_vars:
+        var.integer = True
+    for var in artificials:
+        var.upper_bound = 0.0
+    try:
+        params = mathopt.SolveParameters(
+            enable_output=False,
+            time_limit=_seconds(time_limit),
+            relative_gap_tolerance=0.0,
+            absolute_gap_tolerance=0.999,
+        )
+        result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
+        if not result.has_primal_feasible_solution():
+            return None
+        return list(result.variable_values(list(column_vars)))
+    finally:
+        for var in column_vars:
+            var.integer = False
+        for var in artificials:
+            var.upper_bound = 1.0
+
+
+def fixings(
+    values: Mapping[tuple[int, int, V], float],
+    forced: Callable[[int, int], bool],
+    threshold: float,
+    rng: random.Random | None,
+) -> list[tuple[int, int, V]]:
+    """One dive step's fixings: ``(agent, day, value)`` assignments to impose.
+
+    ``values`` maps each assignment to its LP value (summed over the agent's columns); those
+    not yet integral on days not yet ``forced`` are candidates. Every one whose value is at
+    least ``threshold`` is taken or, when none is, the single largest (values within 0.05
+    broken at random when ``rng`` is given). Empty when nothing is fractional.
+    """
+    noise = (lambda: rng.uniform(0.0, 0.05)) if rng is not None else (lambda: 0.0)
+    fractional = sorted(
+        (
+            (value, a, d, v)
+            for (a, d, v), value in values.items()
+            if value < 1 - 1e-6 and not forced(a, d)
+        ),
+        key=lambda t: -t[0] - noise(),
+    )
+    chosen = [t for t in fractional if t[0] >= threshold] or fractional[:1]
+    return [(a, d, v) for _, a, d, v in chosen]
 
 
 class ColumnGeneration:
@@ -557,20 +602,11 @@ class ColumnGeneration:
                     if value > 1e-9:
                         for d, c in enumerate(column.schedule):
                             values[(column.agent, d, c)] += value
-                noise = (lambda: rng.uniform(0.0, 0.05)) if rng is not None else (lambda: 0.0)
-                fractional = sorted(
-                    (
-                        (value, a, d, c)
-                        for (a, d, c), value in values.items()
-                        if value < 1 - 1e-6 and d not in self.pricers[a].forced
-                    ),
-                    key=lambda t: -t[0] - noise(),
-                )
-                if not fractional:
+                chosen = fixings(values, lambda a, d: d in self.pricers[a].forced, threshold, rng)
+                if not chosen:
                     return None
-                chosen = [t for t in fractional if t[0] >= threshold] or fractional[:1]
                 done: set[tuple[int, int]] = set()
-                for _, a, d, c in chosen:
+                for a, d, c in chosen:
                     if (a, d) not in done:
                         done.add((a, d))
                         self.fix(a, d, c)

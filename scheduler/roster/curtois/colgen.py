@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model
 
+from scheduler.roster.colgen import fixings, integral_values
 from scheduler.roster.curtois.constraints import sequences, succession, weekends, workload
 from scheduler.roster.curtois.model import CurtoisModel
 from scheduler.roster.curtois.reader import CurtoisInstance
@@ -287,26 +288,9 @@ class Master:
 
     def solve_ip(self, time_limit: float) -> list[Row] | None:
         """Solve the restricted master with integral columns; the rows, or ``None``."""
-        for var in self.column_vars:
-            var.integer = True
-        for var in self.artificials:
-            var.upper_bound = 0.0
-        try:
-            params = mathopt.SolveParameters(
-                enable_output=False,
-                time_limit=_seconds(time_limit),
-                relative_gap_tolerance=0.0,
-                absolute_gap_tolerance=0.999,
-            )
-            result = mathopt.solve(self.model, mathopt.SolverType.HIGHS, params=params)
-            if not result.has_primal_feasible_solution():
-                return None
-            values = result.variable_values(self.column_vars)
-        finally:
-            for var in self.column_vars:
-                var.integer = False
-            for var in self.artificials:
-                var.upper_bound = 1.0
+        values = integral_values(self.model, self.column_vars, self.artificials, time_limit)
+        if values is None:
+            return None
         rows: list[Row | None] = [None] * len(self.instance.employees)
         for column, value in zip(self.columns, values, strict=True):
             if value > 0.5:
@@ -525,20 +509,11 @@ class ColumnGeneration:
                 ):
                     return None
                 values = self.assignment_values(lp)
-                noise = (lambda: rng.uniform(0.0, 0.05)) if rng is not None else (lambda: 0.0)
-                fractional = sorted(
-                    (
-                        (value, e, d, v)
-                        for (e, d, v), value in values.items()
-                        if value < 1 - 1e-6 and d not in self.pricers[e].forced
-                    ),
-                    key=lambda t: -t[0] - noise(),
-                )
-                if not fractional:
+                chosen = fixings(values, lambda e, d: d in self.pricers[e].forced, threshold, rng)
+                if not chosen:
                     return None
-                chosen = [t for t in fractional if t[0] >= threshold] or fractional[:1]
                 done: set[tuple[int, int]] = set()
-                for _, e, d, v in chosen:
+                for e, d, v in chosen:
                     if (e, d) not in done:
                         done.add((e, d))
                         self.fix(e, d, v)
