@@ -54,6 +54,16 @@ class ColgenOutcome:
     converged: bool
     message: str
 
+    @property
+    def floor(self) -> int | None:
+        """The bound rounded up: scaled objectives are integers, so no roster is below it."""
+        return None if self.bound is None else rounded_up(self.bound)
+
+
+def rounded_up(bound: float) -> int:
+    """``bound`` (scaled units) rounded up, allowing for floating-point noise."""
+    return math.ceil(bound - 1e-6)
+
 
 def to_plan(start: Plan, schedules: Sequence[Schedule]) -> Plan:
     """``start`` with every agent's days replaced by ``schedules`` (breaks at their defaults,
@@ -112,7 +122,7 @@ def search(
             on_improve(cand_eval, source)
 
     def proven() -> bool:
-        return best_eval.total <= math.ceil(cg.best_bound - 1e-6)
+        return math.isfinite(cg.best_bound) and best_eval.total <= rounded_up(cg.best_bound)
 
     def close() -> bool:
         return best_eval.total - cg.best_bound <= CLOSE_GAP * abs(best_eval.total)

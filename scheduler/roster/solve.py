@@ -36,7 +36,6 @@ search that stops improving is not a reason to stop: only the time limit, the ga
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -213,30 +212,31 @@ def solve(
     status = SolveStatus.FEASIBLE
     bound: float | None = None
     colgen_bound: float | None = None  # scaled units
-    proved = False
-    if not stop() and time.monotonic() < deadline:
-        reason = colgen.not_applicable(data, params.time_limit_s)
-        if reason is None:
-            outcome = colgen_search.search(
-                plan,
-                best_eval,
-                started,
-                params.time_limit_s,
-                params.workers,
-                params.seed,
-                stop,
-                lambda ev, source: emit("colgen", ev, f"column generation {source}"),
-            )
-            plan, best_eval, colgen_bound = outcome.plan, outcome.evaluation, outcome.bound
-            messages.append(outcome.message)
-            proved = colgen_bound is not None and best_eval.total <= math.ceil(colgen_bound - 1e-6)
+    floor: int | None = None  # colgen_bound rounded up
+    if (
+        not stop()
+        and time.monotonic() < deadline
+        and colgen.not_applicable(data, params.time_limit_s) is None
+    ):
+        outcome = colgen_search.search(
+            plan,
+            best_eval,
+            started,
+            params.time_limit_s,
+            params.workers,
+            params.seed,
+            stop,
+            lambda ev, source: emit("colgen", ev, f"column generation {source}"),
+        )
+        plan, best_eval = outcome.plan, outcome.evaluation
+        colgen_bound, floor = outcome.bound, outcome.floor
+        messages.append(outcome.message)
     # LNS polls this between neighbourhoods: the caller's stop or the gap limit reached.
     lns_stop = stop
-    if proved:
+    if floor is not None and best_eval.total <= floor:
         status = SolveStatus.OPTIMAL
         bound = unscale(best_eval.total)
     elif not stop() and time.monotonic() < deadline:
-        floor = None if colgen_bound is None else math.ceil(colgen_bound - 1e-6)
         most = (
             WHOLE_MODEL_MAX_CANDIDATES if floor is None else WHOLE_MODEL_MAX_CANDIDATES_AFTER_COLGEN
         )
@@ -289,8 +289,8 @@ def solve(
                 f"({found.columns} columns, {found.rows} rows; HiGHS {found.solve_seconds:.1f}s, "
                 f"{found.iterations} interior point iterations)"
             )
-    if colgen_bound is not None and status != SolveStatus.OPTIMAL:
-        if best_eval.total <= math.ceil(colgen_bound - 1e-6):
+    if colgen_bound is not None and floor is not None and status != SolveStatus.OPTIMAL:
+        if best_eval.total <= floor:
             # The search after the column generation reached its bound: proven optimal.
             status, bound = SolveStatus.OPTIMAL, objective
         else:
